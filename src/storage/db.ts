@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Human-readable location for messages (never includes a password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface DbConfig {
+  /** postgres://... selects PostgreSQL. */
+  databaseUrl?: string;
+  /** SQLite file path, or ':memory:'. Used when databaseUrl is absent. */
+  sqlitePath?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/** The one place that picks SQLite or PostgreSQL. */
+export function createDb(config: DbConfig): Db {
+  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.poolSize ?? 10);
+  return createSqlite(config.sqlitePath ?? ':memory:');
+}
+
+function createSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SQLite(path);
+  // WAL lets readers proceed while an import writes; foreign keys are off by default in SQLite.
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 10000');
+  database.pragma('cache_size = -65536');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    location: path,
+    close: () => kysely.destroy(),
+  };
+}
+
+// BIGINT (20) and NUMERIC (1700, what SUM(bigint) returns) arrive as strings from pg.
+// Parse them to numbers so both engines return the same shapes; every value we store in
+// them is an integer count or minor-unit amount well inside 2^53.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => (v === null ? null : Number(v));
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function createPostgres(url: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes as pg.CustomTypesConfig });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  return {
+    kysely,
+    dialect: 'postgres',
+    location: `${u.protocol}//${u.host}${u.pathname}`,
+    close: () => kysely.destroy(),
+  };
+}
