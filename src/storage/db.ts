@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -12,6 +12,12 @@ export interface Db {
   readonly dialect: DialectName;
   /** Human-readable location for messages (never includes a password). */
   readonly location: string;
+  /**
+   * The raw better-sqlite3 handle, for the few bulk paths that need prepared-statement reuse
+   * (Kysely prepares every statement anew). Only use it inside a Kysely transaction on this
+   * Db: SQLite has one connection, so the transaction owns it and raw statements join it.
+   */
+  readonly sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,7 @@ function createSqlite(path: string): Db {
     kysely,
     dialect: 'sqlite',
     location: path,
+    sqlite: database,
     close: () => kysely.destroy(),
   };
 }
@@ -68,4 +75,9 @@ function createPostgres(url: string, max: number): Db {
     location: `${u.protocol}//${u.host}${u.pathname}`,
     close: () => kysely.destroy(),
   };
+}
+
+/** Which engine a Kysely instance (or transaction) talks to. */
+export function dialectOf(k: Kysely<any>): DialectName { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return k.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

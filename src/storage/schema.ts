@@ -174,6 +174,14 @@ export interface ImportBatchesTable {
   actor: string;
 }
 
+export interface ImportRejectsTable {
+  id: Id;
+  batch_id: number;
+  line: number;
+  reason: string;
+  raw: string | null;
+}
+
 export interface PatronMigrationsTable {
   name: string;
   applied_at: string;
@@ -192,6 +200,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   import_batches: ImportBatchesTable;
+  import_rejects: ImportRejectsTable;
   patron_migrations: PatronMigrationsTable;
 }
 

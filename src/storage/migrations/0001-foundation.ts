@@ -1,11 +1,16 @@
 import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { DialectTypes, Migration } from './types.js';
 
-/** Adds the engine's auto-increment integer primary key named `id`. */
+/**
+ * Adds the engine's auto-increment integer primary key named `id`. In SQLite a plain
+ * INTEGER PRIMARY KEY is the rowid and numbers itself; AUTOINCREMENT would only add a
+ * bookkeeping write per insert (it forbids reusing the id of a deleted last row, which we
+ * do not rely on).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function withId<T extends string>(b: CreateTableBuilder<T, any>, t: DialectTypes) {
   return b.addColumn('id', t.id, (c) =>
-    t.name === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
+    t.name === 'sqlite' ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity(),
   );
 }
 
@@ -69,6 +74,14 @@ async function up(db: Kysely<any>, t: DialectTypes): Promise<void> {
     .addColumn('summary', 'text')
     .addColumn('actor', 'text', (c) => c.notNull())
     .execute();
+
+  await withId(db.schema.createTable('import_rejects'), t)
+    .addColumn('batch_id', t.bigint, (c) => c.notNull().references('import_batches.id').onDelete('cascade'))
+    .addColumn('line', 'integer', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('raw', 'text')
+    .execute();
+  await db.schema.createIndex('import_rejects_batch_idx').on('import_rejects').columns(['batch_id', 'line']).execute();
 
   await withId(db.schema.createTable('orders'), t)
     .addColumn('external_id', 'text', (c) => c.notNull().unique())

@@ -1,0 +1,520 @@
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import type { Db } from '../../storage/db.js';
+import { bulkInsert } from '../../storage/bulk.js';
+import { newSaveContext, saveOrders } from '../../storage/orders.repo.js';
+import { getSettings, type BusinessSettings } from '../../storage/settings.repo.js';
+import { PatronError } from '../errors.js';
+import { decimalToString, multiply, parseDecimal, roundToMinor, type DecimalFormat } from '../money.js';
+import type { OrderInput, OrderLineInput } from '../orders/order-input.js';
+import { looksSlashed, parseDateTime, sniffSlashOrder, type DateFormat } from '../time.js';
+import { buildColumnMap, looksLikeHeader, parseStatus, type ColumnMap, type Field } from './mapping.js';
+import { sniffDelimiter, sniffEncoding, type Delimiter } from './sniff.js';
+
+export interface ImportOptions {
+  /** Name recorded with the batch (file name). */
+  sourceName: string;
+  /** 'orders': one row per order or per order line. 'baskets': one line per basket, items separated by the delimiter. */
+  layout?: 'orders' | 'baskets';
+  /** field=column overrides (column: header name or 1-based position). */
+  map?: Partial<Record<Field, string>>;
+  /** true/false forces; undefined detects. */
+  header?: boolean;
+  delimiter?: Delimiter;
+  encoding?: string;
+  dateFormat?: DateFormat;
+  decimalSeparator?: '.' | ',';
+  /** Date used when the file has no date column (YYYY-MM-DD or a full date-time). */
+  defaultDate?: string;
+  /** Order ids starting with this prefix are returns/cancellations (UCI Online Retail uses "C"). */
+  returnPrefix?: string;
+  /** Prefix for generated order ids (baskets, files without an order id column). */
+  idPrefix?: string;
+  /** Where to write rejected rows as CSV (line, reason, raw). */
+  rejectsPath?: string;
+  actor?: string;
+  /** Orders per write chunk. */
+  chunkOrders?: number;
+}
+
+export interface ImportSummary {
+  batchId: number;
+  source: string;
+  /** Data rows read (header excluded). */
+  read: number;
+  /** Orders newly stored. */
+  imported: number;
+  /** Orders whose content changed and were replaced. */
+  updated: number;
+  /** Orders already stored with identical content. */
+  unchanged: number;
+  /** Rows rejected (see rejects). */
+  rejected: number;
+  /** Accepted orders without a customer. */
+  anonymous: number;
+  /** Accepted return / cancellation documents. */
+  returns: number;
+  orders: number;
+  lines: number;
+  customersCreated: number;
+  productsCreated: number;
+  venuesCreated: number;
+  rejectsFile: string | null;
+  encoding: string;
+  delimiter: Delimiter;
+  columns: Partial<Record<Field, number>>;
+  durationMs: number;
+}
+
+export interface ImportHooks {
+  onProgress?(p: { bytes: number; totalBytes: number | null; rows: number }): void;
+}
+
+interface Reject {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+interface PendingOrder {
+  key: string;
+  firstLine: number;
+  rows: { line: number; cells: string[] }[];
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+
+/** Imports orders from a file path. */
+export async function importOrdersFile(db: Db, path: string, options: Partial<ImportOptions> = {}, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  let total: number | null = null;
+  try {
+    total = statSync(path).size;
+  } catch {
+    throw new PatronError('NOT_FOUND', `no such file: ${path}`);
+  }
+  const fh = await open(path, 'r');
+  const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, total));
+  await fh.read(sample, 0, sample.length, 0);
+  await fh.close();
+  const sha = await sha256File(path);
+  return importOrders(db, () => createReadStream(path), sample, { sourceName: basename(path), ...options }, hooks, total, sha);
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Streams a delimited file into orders. The whole file is one transaction: a crash leaves
+ * nothing half-written, and because orders are keyed by external id (generated ids are
+ * derived from row content), re-running the same file changes nothing.
+ */
+export async function importOrders(
+  db: Db,
+  openStream: () => Readable,
+  sample: Buffer,
+  options: ImportOptions,
+  hooks: ImportHooks = {},
+  totalBytes: number | null = null,
+  fileSha256: string | null = null,
+): Promise<ImportSummary> {
+  const started = Date.now();
+  const settings = await getSettings(db.kysely);
+  const layout = options.layout ?? 'orders';
+  const encoding = options.encoding ?? sniffEncoding(sample);
+  if (!iconv.encodingExists(encoding)) throw new PatronError('VALIDATION', `unknown encoding "${encoding}"`);
+  const sampleText = iconv.decode(sample, encoding);
+  const delimiter = options.delimiter ?? sniffDelimiter(sampleText);
+  const actor = options.actor ?? 'cli';
+  const rejectsPath = options.rejectsPath ?? null;
+
+  const batch = await db.kysely
+    .insertInto('import_batches')
+    .values({ kind: `orders:${layout}`, source_name: options.sourceName, file_sha256: fileSha256, started_at: new Date().toISOString(), status: 'running', summary: null, actor })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const batchId = Number(batch.id);
+
+  const summary: ImportSummary = {
+    batchId, source: options.sourceName, read: 0, imported: 0, updated: 0, unchanged: 0, rejected: 0, anonymous: 0, returns: 0,
+    orders: 0, lines: 0, customersCreated: 0, productsCreated: 0, venuesCreated: 0, rejectsFile: null, encoding, delimiter,
+    columns: {}, durationMs: 0,
+  };
+
+  const rejectsOut = rejectsPath ? createWriteStream(rejectsPath) : null;
+  if (rejectsOut) rejectsOut.write('line,reason,raw\n');
+
+  try {
+    await db.kysely.transaction().execute(async (trx) => {
+      const ctx = newSaveContext();
+      const rejectBuf: Reject[] = [];
+      const reject = (r: Reject) => {
+        summary.rejected++;
+        rejectBuf.push(r);
+        rejectsOut?.write(`${r.line},${csvCell(r.reason)},${csvCell(r.raw)}\n`);
+      };
+      const flushRejects = async () => {
+        if (!rejectBuf.length) return;
+        await bulkInsert(trx, db.dialect, 'import_rejects', ['batch_id', 'line', 'reason', 'raw'],
+          rejectBuf.map((r) => [batchId, r.line, r.reason.slice(0, 500), r.raw.slice(0, 2000)]), '', db.sqlite);
+        rejectBuf.length = 0;
+      };
+
+      let bytes = 0;
+      const raw = openStream();
+      raw.on('data', (c: Buffer | string) => {
+        bytes += c.length;
+      });
+      const records = recordStream(raw, encoding, delimiter);
+
+      let header: string[] | null = null;
+      let map: ColumnMap | null = null;
+      let dateFormat: DateFormat = options.dateFormat ?? 'auto';
+      const decFmt: DecimalFormat = { decimalSeparator: options.decimalSeparator ?? '.' };
+      const idPrefix = options.idPrefix ?? options.sourceName;
+      const autoIdCounts = new Map<string, number>();
+      const flushed = new Set<string>();
+      const chunkOrders = options.chunkOrders ?? 2000;
+      let pending = new Map<string, PendingOrder>();
+      let current: PendingOrder | null = null;
+      let lastProgress = 0;
+      let first = true;
+
+      const flush = async () => {
+        const inputs: OrderInput[] = [];
+        for (const p of pending.values()) {
+          const built = buildOrder(p, map!, settings, dateFormat, decFmt, options, layout);
+          if ('errors' in built) {
+            for (const e of built.errors) reject(e);
+            continue;
+          }
+          inputs.push(built.order);
+          summary.orders++;
+          summary.lines += built.order.lines.length;
+          if (!built.order.customer) summary.anonymous++;
+          if (built.order.kind === 'return') summary.returns++;
+        }
+        for (const k of pending.keys()) flushed.add(k);
+        pending = new Map();
+        const r = await saveOrders(trx, inputs, { batchId, context: ctx, sqlite: db.sqlite });
+        summary.imported += r.inserted;
+        summary.updated += r.updated;
+        summary.unchanged += r.unchanged;
+        summary.customersCreated += r.customersCreated;
+        summary.productsCreated += r.productsCreated;
+        summary.venuesCreated += r.venuesCreated;
+        await flushRejects();
+      };
+
+      for await (const rec of records) {
+        const { cells, line, rawText } = rec;
+        if (first) {
+          first = false;
+          const isHeader = options.header ?? (layout === 'orders' && looksLikeHeader(cells));
+          if (isHeader) header = cells.map((c) => c.trim());
+          map = layout === 'baskets' ? {} : buildColumnMap(header, options.map ?? {});
+          summary.columns = map;
+          if (layout === 'orders') checkMap(map, options);
+          if (isHeader) continue;
+        }
+        summary.read++;
+        if (rawText.includes('\uFFFD')) {
+          reject({ line, reason: `invalid characters: the row is not valid ${encoding} (wrong encoding? pass --encoding)`, raw: rawText });
+          continue;
+        }
+        if (layout === 'orders' && dateFormat === 'auto' && map!.date !== undefined) {
+          const d = cells[map!.date];
+          if (d && looksSlashed(d)) {
+            const sniffed = sniffSlashOrder([d]);
+            if (sniffed) dateFormat = sniffed;
+          }
+        }
+        let key: string;
+        if (layout === 'baskets') key = `${idPrefix}:${line}`;
+        else if (map!.order_id !== undefined) {
+          key = (cells[map!.order_id] ?? '').trim();
+          if (!key) {
+            reject({ line, reason: 'missing order_id', raw: rawText });
+            continue;
+          }
+        } else {
+          // No order id in the file: every row is one order, keyed by its content (plus an
+          // occurrence number for identical rows), so a re-import finds the same keys.
+          const h = createHash('sha1').update(cells.join('\u0001')).digest('base64url').slice(0, 16);
+          const n = (autoIdCounts.get(h) ?? 0) + 1;
+          autoIdCounts.set(h, n);
+          key = `auto:${h}${n > 1 ? `#${n}` : ''}`;
+        }
+        if (current && current.key === key) {
+          current.rows.push({ line, cells });
+        } else {
+          if (flushed.has(key)) {
+            reject({ line, reason: `order ${key}: its lines are not together in the file and part of it was already imported; sort the file by order id and import again`, raw: rawText });
+            continue;
+          }
+          const existing = pending.get(key);
+          if (existing) {
+            existing.rows.push({ line, cells });
+            current = existing;
+          } else {
+            if (pending.size >= chunkOrders) await flush();
+            current = { key, firstLine: line, rows: [{ line, cells }] };
+            pending.set(key, current);
+          }
+        }
+        if (hooks.onProgress && summary.read - lastProgress >= 5000) {
+          lastProgress = summary.read;
+          hooks.onProgress({ bytes, totalBytes, rows: summary.read });
+        }
+      }
+      if (map === null) throw new PatronError('VALIDATION', `${options.sourceName}: the file is empty`);
+      await flush();
+      hooks.onProgress?.({ bytes, totalBytes, rows: summary.read });
+    });
+  } catch (e) {
+    await db.kysely.updateTable('import_batches').set({ status: 'failed', finished_at: new Date().toISOString(), summary: JSON.stringify({ error: String((e as Error).message ?? e) }) }).where('id', '=', batchId).execute();
+    rejectsOut?.end();
+    throw e;
+  }
+  if (rejectsOut) {
+    await new Promise<void>((res) => rejectsOut.end(res));
+    summary.rejectsFile = summary.rejected > 0 ? rejectsPath : null;
+  }
+  summary.durationMs = Date.now() - started;
+  await db.kysely.updateTable('import_batches').set({ status: 'completed', finished_at: new Date().toISOString(), summary: JSON.stringify(summary) }).where('id', '=', batchId).execute();
+  return summary;
+}
+
+function checkMap(map: ColumnMap, options: ImportOptions): void {
+  const missing: string[] = [];
+  if (map.date === undefined && !options.defaultDate) missing.push('date (or --default-date)');
+  if (map.amount === undefined && map.unit_price === undefined) missing.push('amount or unit_price');
+  if (missing.length) {
+    throw new PatronError('VALIDATION', `cannot find required column(s): ${missing.join(', ')}. Map them with --map field=column (e.g. --map date=3), or check the header row.`);
+  }
+}
+
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+interface Rec {
+  cells: string[];
+  line: number;
+  rawText: string;
+}
+
+/** Decoded records with their 1-based line numbers. */
+async function* recordStream(raw: Readable, encoding: string, delimiter: Delimiter): AsyncGenerator<Rec> {
+  const text: Readable = encoding === 'utf-8' || encoding === 'utf8' || encoding === 'ascii'
+    ? raw.setEncoding('utf8')
+    : (raw.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
+  if (delimiter === 'whitespace') {
+    const rl = createInterface({ input: text, crlfDelay: Infinity });
+    let line = 0;
+    for await (const l of rl) {
+      line++;
+      const s = line === 1 ? l.replace(/^\uFEFF/, '') : l;
+      const t = s.trim();
+      if (!t) continue;
+      yield { cells: t.split(/\s+/), line, rawText: s };
+    }
+    return;
+  }
+  const parser = text.pipe(
+    parse({ delimiter, relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true, info: true, raw: true }),
+  );
+  for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+    yield { cells: r.record, line: r.info.lines, rawText: r.raw.replace(/\r?\n$/, '') };
+  }
+}
+
+type Built = { order: OrderInput } | { errors: Reject[] };
+
+function cell(cells: string[], idx: number | undefined): string | undefined {
+  if (idx === undefined) return undefined;
+  const v = cells[idx];
+  return v === undefined ? undefined : v.trim();
+}
+
+/** "17850.0" (ids written out as floats by pandas) -> "17850". */
+function normaliseId(s: string): string {
+  return /^\d+\.0+$/.test(s) ? s.slice(0, s.indexOf('.')) : s;
+}
+
+function buildOrder(
+  p: PendingOrder,
+  map: ColumnMap,
+  settings: BusinessSettings,
+  dateFormat: DateFormat,
+  decFmt: DecimalFormat,
+  options: ImportOptions,
+  layout: 'orders' | 'baskets',
+): Built {
+  const errors: Reject[] = [];
+  const dec = settings.currencyDecimals;
+  const tz = settings.timeZone;
+  const rawOf = (cells: string[]) => cells.join(options.delimiter === '\t' ? '\t' : ',');
+
+  if (layout === 'baskets') {
+    const { line, cells } = p.rows[0]!;
+    const when = parseDateTime(options.defaultDate ?? '', 'auto', tz);
+    if (!when) return { errors: [{ line, reason: 'baskets need --default-date YYYY-MM-DD', raw: rawOf(cells) }] };
+    const items = cells.map((c) => c.replace(/\r$/, '')).filter((c) => c !== '');
+    if (!items.length) return { errors: [{ line, reason: 'empty basket', raw: rawOf(cells) }] };
+    const seen = new Set<string>();
+    const lines: OrderLineInput[] = [];
+    for (const it of items) {
+      if (seen.has(it)) continue;
+      seen.add(it);
+      lines.push({ sku: it, description: it, category: null, quantity: 1, unitPrice: null, lineTotalMinor: 0, discountMinor: 0, unitCostMinor: null });
+    }
+    return {
+      order: { externalId: p.key, customer: null, venueCode: null, kind: 'sale', returnsExternalId: null, status: 'completed',
+        orderedAt: when.utc, localDate: when.localDate, day: when.day, channel: null, paymentMethod: null, discountMinor: 0, lines },
+    };
+  }
+
+  const first = p.rows[0]!;
+  const maxIdx = Math.max(...(Object.values(map) as number[]));
+  const lines: OrderLineInput[] = [];
+  let when: ReturnType<typeof parseDateTime> = null;
+  let customerId: string | undefined;
+  let quantitySum = 0;
+  let status: OrderInput['status'] | undefined;
+  for (const { line, cells } of p.rows) {
+    const raw = rawOf(cells);
+    const fail = (reason: string) => errors.push({ line, reason, raw });
+    if (cells.length <= maxIdx) {
+      const missingFields = (Object.entries(map) as [Field, number][]).filter(([, i]) => i >= cells.length).map(([f]) => f);
+      fail(`missing column(s): ${missingFields.join(', ')} (row has ${cells.length} fields, expected at least ${maxIdx + 1})`);
+      continue;
+    }
+    const dateText = cell(cells, map.date) ?? options.defaultDate ?? '';
+    const w = parseDateTime(dateText, dateFormat, tz);
+    if (!w) {
+      fail(dateText === '' ? 'date: empty' : `date: cannot read "${dateText}"${looksSlashed(dateText) && dateFormat === 'auto' ? ' (day-first or month-first? pass --date-format dmy|mdy)' : ''}`);
+      continue;
+    }
+    if (!when || w.utc < when.utc) when = w;
+    const qText = cell(cells, map.quantity);
+    let qty = 1;
+    let qDec = parseDecimal('1')!;
+    if (qText !== undefined && qText !== '') {
+      const q = parseDecimal(qText, decFmt);
+      if (!q) {
+        fail(`quantity: not a number: "${qText}"`);
+        continue;
+      }
+      qDec = q;
+      qty = Number(decimalToString(q));
+    }
+    let discount = 0;
+    const dText = cell(cells, map.discount);
+    if (dText) {
+      const d = parseDecimal(dText, decFmt);
+      if (!d) {
+        fail(`discount: not a number: "${dText}"`);
+        continue;
+      }
+      discount = Math.abs(roundToMinor(d, dec));
+    }
+    const aText = cell(cells, map.amount);
+    const pText = cell(cells, map.unit_price);
+    let unitPrice: string | null = null;
+    let total: number;
+    if (pText !== undefined && pText !== '') {
+      const pr = parseDecimal(pText, decFmt);
+      if (!pr) {
+        fail(`unit_price: not a number: "${pText}"`);
+        continue;
+      }
+      unitPrice = decimalToString(pr);
+      total = roundToMinor(multiply(pr, qDec), dec) - discount;
+    } else total = NaN;
+    if (aText !== undefined && aText !== '') {
+      const a = parseDecimal(aText, decFmt);
+      if (!a) {
+        fail(`amount: not a number: "${aText}"`);
+        continue;
+      }
+      total = roundToMinor(a, dec);
+    }
+    if (Number.isNaN(total)) {
+      fail('amount: empty (and no unit price)');
+      continue;
+    }
+    let unitCost: number | null = null;
+    const cText = cell(cells, map.unit_cost);
+    if (cText) {
+      const c = parseDecimal(cText, decFmt);
+      if (!c) {
+        fail(`unit_cost: not a number: "${cText}"`);
+        continue;
+      }
+      unitCost = roundToMinor(c, dec);
+    }
+    const sText = cell(cells, map.status);
+    if (sText) {
+      const st = parseStatus(sText);
+      if (!st) {
+        fail(`status: unknown "${sText}" (use completed, cancelled or returned)`);
+        continue;
+      }
+      status = st;
+    }
+    const cid = cell(cells, map.customer_id);
+    if (cid) customerId = normaliseId(cid);
+    quantitySum += qty;
+    lines.push({
+      sku: cell(cells, map.sku) || null,
+      description: cell(cells, map.description) || null,
+      category: cell(cells, map.category) || null,
+      quantity: qty,
+      unitPrice,
+      lineTotalMinor: total,
+      discountMinor: discount,
+      unitCostMinor: unitCost,
+    });
+  }
+  if (errors.length) {
+    // One bad line spoils the order: importing the rest would store a wrong total silently.
+    const bad = new Set(errors.map((e) => e.line));
+    for (const { line, cells } of p.rows) {
+      if (!bad.has(line)) errors.push({ line, reason: `order ${p.key}: another line of this order was rejected (line ${errors[0]!.line})`, raw: rawOf(cells) });
+    }
+    return { errors };
+  }
+  const cells = first.cells;
+  const subtotal = lines.reduce((s, l) => s + l.lineTotalMinor, 0);
+  const isReturn = (options.returnPrefix && p.key.startsWith(options.returnPrefix)) || subtotal < 0 || (subtotal === 0 && quantitySum < 0);
+  const returnsRef = cell(cells, map.returns_order_id);
+  return {
+    order: {
+      externalId: p.key,
+      customer: customerId
+        ? { externalId: customerId, name: cell(cells, map.customer_name) || null, phone: cell(cells, map.phone) || null,
+            email: cell(cells, map.email) || null, city: cell(cells, map.city) || null, country: cell(cells, map.country) || null }
+        : null,
+      venueCode: cell(cells, map.venue) || null,
+      kind: isReturn ? 'return' : 'sale',
+      returnsExternalId: returnsRef || null,
+      status: status ?? 'completed',
+      orderedAt: when!.utc,
+      localDate: when!.localDate,
+      day: when!.day,
+      channel: cell(cells, map.channel) || null,
+      paymentMethod: cell(cells, map.payment_method) || null,
+      discountMinor: 0,
+      lines,
+    },
+  };
+}

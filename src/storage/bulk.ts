@@ -1,0 +1,85 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import type { DialectName } from './db.js';
+
+/**
+ * Multi-row INSERT for hot paths (imports, demo data). Kysely's builder costs a lot per row
+ * when rows number in the millions; here the statement text is built once per chunk size
+ * and all values still travel as bound parameters, never spliced into SQL.
+ */
+// SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535.
+const MAX_PARAMS = 32_000;
+
+const textCache = new Map<string, string>();
+
+function insertText(dialect: DialectName, table: string, columns: readonly string[], rows: number, suffix: string): string {
+  const key = `${dialect}|${table}|${columns.join(',')}|${rows}|${suffix}`;
+  let text = textCache.get(key);
+  if (text) return text;
+  const parts: string[] = [];
+  let n = 1;
+  for (let r = 0; r < rows; r++) {
+    const ph: string[] = [];
+    for (let c = 0; c < columns.length; c++) ph.push(dialect === 'sqlite' ? '?' : `$${n++}`);
+    parts.push(`(${ph.join(',')})`);
+  }
+  text = `insert into ${table} (${columns.join(',')}) values ${parts.join(',')}${suffix ? ' ' + suffix : ''}`;
+  if (textCache.size > 500) textCache.clear();
+  textCache.set(key, text);
+  return text;
+}
+
+const stmtCache = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+/**
+ * Inserts rows (arrays in `columns` order). `suffix` may add `on conflict do nothing` or
+ * `returning ...`; returned rows come back. With `raw` (a better-sqlite3 handle whose
+ * connection the caller's transaction owns) each row runs through one cached prepared
+ * statement, which on SQLite is several times faster than parsing large VALUES lists.
+ */
+export async function bulkInsert(
+  db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  suffix = '',
+  raw?: SQLite.Database,
+): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  if (rows.length === 0) return out;
+  if (raw && dialect === 'sqlite') {
+    let cache = stmtCache.get(raw);
+    if (!cache) stmtCache.set(raw, (cache = new Map()));
+    const text = insertText('sqlite', table, columns, 1, suffix);
+    let stmt = cache.get(text);
+    if (!stmt) cache.set(text, (stmt = raw.prepare(text)));
+    if (stmt.reader) {
+      for (const r of rows) {
+        const got = stmt.get(...r) as Record<string, unknown> | undefined;
+        if (got) out.push(got);
+      }
+    } else {
+      for (const r of rows) stmt.run(...r);
+    }
+    return out;
+  }
+  const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params: unknown[] = [];
+    for (const r of chunk) for (const v of r) params.push(v);
+    const r = await db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(insertText(dialect, table, columns, chunk.length, suffix), params),
+    );
+    for (const row of r.rows) out.push(row);
+  }
+  return out;
+}
+
+/** Splits a list for `where x in (...)` lookups under the parameter limit. */
+export function chunks<T>(items: readonly T[], size = 5000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
