@@ -149,8 +149,16 @@ export async function importOrders(
     columns: {}, durationMs: 0,
   };
 
-  const rejectsOut = rejectsPath ? createWriteStream(rejectsPath) : null;
-  if (rejectsOut) rejectsOut.write('line,reason,raw\n');
+  // The rejects file is only created when there is something to put in it.
+  let rejectsOut: ReturnType<typeof createWriteStream> | null = null;
+  const writeReject = (r: Reject) => {
+    if (!rejectsPath) return;
+    if (!rejectsOut) {
+      rejectsOut = createWriteStream(rejectsPath);
+      rejectsOut.write('line,reason,raw\n');
+    }
+    rejectsOut.write(`${r.line},${csvCell(r.reason)},${csvCell(r.raw)}\n`);
+  };
 
   try {
     await db.kysely.transaction().execute(async (trx) => {
@@ -159,7 +167,7 @@ export async function importOrders(
       const reject = (r: Reject) => {
         summary.rejected++;
         rejectBuf.push(r);
-        rejectsOut?.write(`${r.line},${csvCell(r.reason)},${csvCell(r.raw)}\n`);
+        writeReject(r);
       };
       const flushRejects = async () => {
         if (!rejectBuf.length) return;
@@ -281,12 +289,13 @@ export async function importOrders(
     });
   } catch (e) {
     await db.kysely.updateTable('import_batches').set({ status: 'failed', finished_at: new Date().toISOString(), summary: JSON.stringify({ error: String((e as Error).message ?? e) }) }).where('id', '=', batchId).execute();
-    rejectsOut?.end();
+    (rejectsOut as ReturnType<typeof createWriteStream> | null)?.end();
     throw e;
   }
-  if (rejectsOut) {
-    await new Promise<void>((res) => rejectsOut.end(res));
-    summary.rejectsFile = summary.rejected > 0 ? rejectsPath : null;
+  const out = rejectsOut as ReturnType<typeof createWriteStream> | null;
+  if (out) {
+    await new Promise<void>((res) => out.end(res));
+    summary.rejectsFile = rejectsPath;
   }
   summary.durationMs = Date.now() - started;
   await db.kysely.updateTable('import_batches').set({ status: 'completed', finished_at: new Date().toISOString(), summary: JSON.stringify(summary) }).where('id', '=', batchId).execute();

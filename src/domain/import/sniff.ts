@@ -14,13 +14,19 @@ export function sniffEncoding(sample: Buffer): string {
       if (i + need > end) end = i;
     }
   }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, end));
-    return 'utf-8';
-  } catch {
-    const guess = chardet.detect(sample);
-    return guess ? guess.toLowerCase() : 'utf-8';
+  const text = new TextDecoder('utf-8').decode(sample.subarray(0, end));
+  let invalid = 0;
+  let multibyte = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) invalid++;
+    else if (c > 0x7f) multibyte++;
   }
+  // Mostly valid UTF-8 with a few bad bytes is a UTF-8 file with damaged rows: decode it as
+  // UTF-8 so the damaged rows are rejected by name, rather than mis-decoding the whole file.
+  if (invalid === 0 || multibyte >= invalid) return 'utf-8';
+  const guess = chardet.detect(sample);
+  return guess ? guess.toLowerCase() : 'utf-8';
 }
 
 /** Picks the delimiter from the first lines: the candidate that splits them most consistently. */
