@@ -18,7 +18,15 @@ export interface DecimalFormat {
 const CLEAN_DOT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** Parses decimal text such as "1,234.50", "-3", "2,55" (with decimalSeparator ','), "¥12.00". Returns null if it is not a number. */
+const PLAIN = /^-?\d{1,15}(\.\d{1,15})?$/;
+
 export function parseDecimal(text: string, fmt: DecimalFormat = {}): Decimal | null {
+  // Fast path for the common plain form ("12", "-2.55"): imports call this per row.
+  if (fmt.decimalSeparator !== ',' && PLAIN.test(text)) {
+    const dot = text.indexOf('.');
+    if (dot < 0) return { mantissa: BigInt(text), scale: 0 };
+    return { mantissa: BigInt(text.slice(0, dot) + text.slice(dot + 1)), scale: text.length - dot - 1 };
+  }
   let s = text.trim();
   if (s === '') return null;
   // Currency symbols and spaces used as grouping are tolerated; letters are not.

@@ -101,6 +101,19 @@ const CN = /^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:时](\d{2})(?:[:
  * ISO, ymd and Chinese; slashed dates need dmy or mdy, because 01/02/2024 is ambiguous.
  */
 export function parseDateTime(text: string, format: DateFormat, tz: string): ParsedInstant | null {
+  // Lines of one order share their time, and imports parse one per line: remember recent ones.
+  const key = `${format}|${tz}|${text}`;
+  const hit = recent.get(key);
+  if (hit !== undefined) return hit;
+  const r = parseDateTimeUncached(text, format, tz);
+  if (recent.size >= 10_000) recent.clear();
+  recent.set(key, r);
+  return r;
+}
+
+const recent = new Map<string, ParsedInstant | null>();
+
+function parseDateTimeUncached(text: string, format: DateFormat, tz: string): ParsedInstant | null {
   const s = text.trim();
   let y: number, mo: number, d: number, h = 0, mi = 0, se = 0, ms = 0;
   let offset: string | undefined;
