@@ -83,3 +83,36 @@ export function chunks<T>(items: readonly T[], size = 5000): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Inserts rows and returns the new ids aligned with `rows` (null where `on conflict do nothing`
+ * skipped a row). `keyColumn` names a unique column used to match PostgreSQL's RETURNING rows
+ * back to inputs. On SQLite with `raw`, ids come from each run's lastInsertRowid, which avoids
+ * RETURNING (measurably slower per row in SQLite).
+ */
+export async function insertReturningIds(
+  db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  opts: { keyColumn: string; onConflictDoNothing?: boolean; raw?: SQLite.Database },
+): Promise<(number | null)[]> {
+  const conflict = opts.onConflictDoNothing ? `on conflict (${opts.keyColumn}) do nothing` : '';
+  if (opts.raw && dialect === 'sqlite') {
+    let cache = stmtCache.get(opts.raw);
+    if (!cache) stmtCache.set(opts.raw, (cache = new Map()));
+    const text = insertText('sqlite', table, columns, 1, conflict);
+    let stmt = cache.get(text);
+    if (!stmt) cache.set(text, (stmt = opts.raw.prepare(text)));
+    return rows.map((r) => {
+      const info = stmt!.run(...r);
+      return info.changes > 0 ? Number(info.lastInsertRowid) : null;
+    });
+  }
+  const k = columns.indexOf(opts.keyColumn);
+  if (k < 0) throw new Error(`insertReturningIds: key column ${opts.keyColumn} not in columns`);
+  const back = await bulkInsert(db, dialect, table, columns, rows, `${conflict} returning id, ${opts.keyColumn}`.trim());
+  const byKey = new Map(back.map((r) => [String(r[opts.keyColumn]), Number(r.id)]));
+  return rows.map((r) => byKey.get(String(r[k])) ?? null);
+}

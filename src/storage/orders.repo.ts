@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { PatronError } from '../domain/errors.js';
 import type { OrderInput, SaveOrdersResult } from '../domain/orders/order-input.js';
-import { bulkInsert, chunks } from './bulk.js';
+import { bulkInsert, chunks, insertReturningIds } from './bulk.js';
 import { dialectOf } from './db.js';
 import type { Database } from './schema.js';
 
@@ -63,9 +63,9 @@ export async function saveOrders(
   // Venues
   const venueCodes = [...new Set(orders.map((o) => o.venueCode).filter((c): c is string => !!c && !ctx.venues.has(c)))];
   if (venueCodes.length) {
-    const ins = await bulkInsert(db, dialect, 'venues', ['code', 'name', 'kind', 'created_at'],
-      venueCodes.map((c) => [c, c, 'outlet', now]), 'on conflict (code) do nothing returning id', opts.sqlite);
-    result.venuesCreated += ins.length;
+    const ins = await insertReturningIds(db, dialect, 'venues', ['code', 'name', 'kind', 'created_at'],
+      venueCodes.map((c) => [c, c, 'outlet', now]), { keyColumn: 'code', onConflictDoNothing: true, raw: opts.sqlite });
+    result.venuesCreated += ins.filter((x) => x !== null).length;
     for (const part of chunks(venueCodes)) {
       const rows = await db.selectFrom('venues').select(['id', 'code']).where('code', 'in', part).execute();
       for (const r of rows) ctx.venues.set(r.code, r.id);
@@ -78,9 +78,9 @@ export async function saveOrders(
     if (l.sku && !ctx.products.has(l.sku) && !skuHints.has(l.sku)) skuHints.set(l.sku, { name: l.description, category: l.category });
   }
   if (skuHints.size) {
-    const ins = await bulkInsert(db, dialect, 'products', ['sku', 'name', 'category', 'unit_cost_minor', 'created_at'],
-      [...skuHints].map(([sku, h]) => [sku, h.name, h.category, null, now]), 'on conflict (sku) do nothing returning id', opts.sqlite);
-    result.productsCreated += ins.length;
+    const ins = await insertReturningIds(db, dialect, 'products', ['sku', 'name', 'category', 'unit_cost_minor', 'created_at'],
+      [...skuHints].map(([sku, h]) => [sku, h.name, h.category, null, now]), { keyColumn: 'sku', onConflictDoNothing: true, raw: opts.sqlite });
+    result.productsCreated += ins.filter((x) => x !== null).length;
     for (const part of chunks([...skuHints.keys()])) {
       const rows = await db.selectFrom('products').select(['id', 'sku', 'unit_cost_minor']).where('sku', 'in', part).execute();
       for (const r of rows) ctx.products.set(r.sku, { id: r.id, cost: r.unit_cost_minor });
@@ -96,10 +96,10 @@ export async function saveOrders(
       c!.externalId, c!.name ?? null, c!.name ? c!.name.toLowerCase() : null, c!.phone ?? null,
       c!.email ? c!.email.toLowerCase() : null, c!.city ?? null, c!.country ?? null, now, now,
     ]);
-    const ins = await bulkInsert(db, dialect, 'customers',
+    const ins = await insertReturningIds(db, dialect, 'customers',
       ['external_id', 'name', 'name_key', 'phone', 'email', 'city', 'country', 'created_at', 'updated_at'],
-      rows, 'on conflict (external_id) do nothing returning id', opts.sqlite);
-    result.customersCreated += ins.length;
+      rows, { keyColumn: 'external_id', onConflictDoNothing: true, raw: opts.sqlite });
+    result.customersCreated += ins.filter((x) => x !== null).length;
     for (const part of chunks([...custHints.keys()])) {
       const found = await db.selectFrom('customers').select(['id', 'external_id']).where('external_id', 'in', part).execute();
       for (const r of found) ctx.customers.set(r.external_id, r.id);
@@ -167,8 +167,8 @@ export async function saveOrders(
         v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
         v.import_batch_id, now, now];
     });
-    const ins = await bulkInsert(db, dialect, 'orders', cols, rows, 'returning id, external_id', opts.sqlite);
-    for (const r of ins) orderIds.set(r.external_id as string, Number(r.id));
+    const ids = await insertReturningIds(db, dialect, 'orders', cols, rows, { keyColumn: 'external_id', raw: opts.sqlite });
+    fresh.forEach(({ o }, i) => orderIds.set(o.externalId, ids[i]!));
     result.inserted += fresh.length;
   }
   for (const { o, hash, id } of changed) {

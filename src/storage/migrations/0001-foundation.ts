@@ -108,9 +108,13 @@ async function up(db: Kysely<any>, t: DialectTypes): Promise<void> {
   // (customer_id, day) serves the per-customer aggregations and the customer 360 timeline.
   await db.schema.createIndex('orders_customer_day_idx').on('orders').columns(['customer_id', 'day']).execute();
   await db.schema.createIndex('orders_day_idx').on('orders').column('day').execute();
-  await db.schema.createIndex('orders_returns_idx').on('orders').column('returns_order_id').execute();
+  // Most orders are not returns: a partial index costs nothing on their insert.
+  await db.schema.createIndex('orders_returns_idx').on('orders').column('returns_order_id').where(sql.ref('returns_order_id'), 'is not', null).execute();
 
-  await withId(db.schema.createTable('order_lines'), t)
+  // Lines are keyed by (order_id, line_no); on SQLite the table is WITHOUT ROWID, so the key is
+  // the table's own B-tree (one write per line instead of a rowid table plus a unique index).
+  let lines = db.schema
+    .createTable('order_lines')
     .addColumn('order_id', t.bigint, (c) => c.notNull().references('orders.id').onDelete('cascade'))
     .addColumn('line_no', 'integer', (c) => c.notNull())
     .addColumn('product_id', t.bigint, (c) => c.references('products.id').onDelete('restrict'))
@@ -121,8 +125,9 @@ async function up(db: Kysely<any>, t: DialectTypes): Promise<void> {
     .addColumn('line_total_minor', t.bigint, (c) => c.notNull())
     .addColumn('discount_minor', t.bigint, (c) => c.notNull().defaultTo(0))
     .addColumn('unit_cost_minor', t.bigint)
-    .addUniqueConstraint('order_lines_order_line_uq', ['order_id', 'line_no'])
-    .execute();
+    .addPrimaryKeyConstraint('order_lines_pk', ['order_id', 'line_no']);
+  if (t.name === 'sqlite') lines = lines.modifyEnd(sql`without rowid`);
+  await lines.execute();
   await db.schema.createIndex('order_lines_product_idx').on('order_lines').column('product_id').execute();
 
   await withId(db.schema.createTable('contacts'), t)
