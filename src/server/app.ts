@@ -19,7 +19,6 @@ import type { Config } from '../config.js';
 import type { Db } from '../storage/db.js';
 import { authenticate, requirePermission, routeGuard, SESSION_COOKIE } from './auth.js';
 import { errorHandler, sendNotFound } from './http-errors.js';
-import { registerAnalyticsRoutes } from './routes/analytics.routes.js';
 import { registerAuditRoutes } from './routes/audit.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCustomerRoutes } from './routes/customers.routes.js';
@@ -154,7 +153,6 @@ export function createApp(opts: CreateAppOptions): App {
     registerOrderRoutes(api, deps);
     registerImportRoutes(api, deps);
     registerAuditRoutes(api, deps);
-    registerAnalyticsRoutes(api, deps);
   });
 
   registerWebApp(app as unknown as FastifyInstance, opts.webRoot ?? defaultWebRoot());
