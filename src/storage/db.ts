@@ -67,6 +67,11 @@ const pgTypes = {
 
 function createPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max, types: pgTypes as pg.CustomTypesConfig });
+  // An idle client can be cut off by the server (restart, admin terminate). pg emits that on the
+  // pool; unhandled, it would crash the process. The next query simply gets a new connection.
+  pool.on('error', (e) => {
+    process.emitWarning(`PostgreSQL idle connection lost: ${e.message}`);
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {

@@ -24,8 +24,10 @@ export const DEFAULT_SETTINGS: BusinessSettings = Object.freeze({
 
 export async function getSettings(db: Kysely<Database>): Promise<BusinessSettings> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  // Only the business fields: the same table holds module keys (e.g. the survey-link signing
+  // secret), which must never leak through code that prints or serves the settings object.
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const r of rows) out[r.key] = JSON.parse(r.value);
+  for (const r of rows) if (r.key in DEFAULT_SETTINGS) out[r.key] = JSON.parse(r.value);
   return out as unknown as BusinessSettings;
 }
 

@@ -34,7 +34,7 @@ export const DEFAULTS = Object.freeze({
   /** Probability that a sale is (partly) returned within 1-14 days. */
   returnProbability: 0.03,
   /** Customers generated and written per transaction. */
-  chunkCustomers: 2000,
+  chunkCustomers: 1000,
   maxCustomers: 10_000_000,
   /** Contact costs in minor units (CNY fen). */
   contactCost: Object.freeze({ sms: 5, email: 1, wechat: 2, call: 300, visit: 8000, mail: 800, complaint: 500 }),

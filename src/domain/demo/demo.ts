@@ -11,6 +11,7 @@ import {
   CONTACT_COLUMNS, CUSTOMER_COLUMNS, DemoGenerator, LINE_COLUMNS, ORDER_COLUMNS, emptyBuffers, type DemoCounts,
 } from './generate.js';
 import type { ProcessParams } from './process.js';
+import { RowWriter } from './writer.js';
 import { MONTHLY, WEEKDAY, buildSeason, type Holiday } from './seasonality.js';
 
 export interface DemoOptions {
@@ -169,6 +170,7 @@ export async function generateDemo(
   // consistent by construction (ids are assigned here; the tests check every reference), so the
   // checks are paused for the load. The pragma cannot change inside a transaction, hence here.
   const pauseForeignKeys = dialect === 'sqlite';
+  const writer = new RowWriter(db);
   if (pauseForeignKeys) await sql`pragma foreign_keys = off`.execute(k);
   try {
     for (let from = 0; from < o.customers; from += o.chunk) {
@@ -176,10 +178,10 @@ export async function generateDemo(
       const buf = emptyBuffers();
       for (let i = from; i < to; i++) gen.generateCustomer(i, buf);
       await k.transaction().execute(async (trx) => {
-        await bulkInsert(trx, dialect, 'customers', CUSTOMER_COLUMNS, buf.customers);
-        await bulkInsert(trx, dialect, 'orders', ORDER_COLUMNS, buf.orders);
-        await bulkInsert(trx, dialect, 'order_lines', LINE_COLUMNS, buf.lines);
-        await bulkInsert(trx, dialect, 'contacts', CONTACT_COLUMNS, buf.contacts);
+        await writer.write(trx, 'customers', CUSTOMER_COLUMNS, buf.customers);
+        await writer.write(trx, 'orders', ORDER_COLUMNS, buf.orders);
+        await writer.write(trx, 'order_lines', LINE_COLUMNS, buf.lines);
+        await writer.write(trx, 'contacts', CONTACT_COLUMNS, buf.contacts);
       });
       onProgress?.(to, o.customers);
     }

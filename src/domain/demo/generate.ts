@@ -335,8 +335,8 @@ export class DemoGenerator {
     let channel: string;
     let costYuan: number;
     let referrer: number | null = null;
-    if (i > 0 && rng() < DEFAULTS.referredShare) {
-      referrer = this.chooseReferrer(rng, i, d0);
+    if (i > 0 && rng() < DEFAULTS.referredShare) referrer = this.chooseReferrer(rng, i, d0);
+    if (referrer !== null) {
       channel = 'referral';
       costYuan = REFERRAL_COST_YUAN;
     } else {
@@ -392,7 +392,7 @@ export class DemoGenerator {
       prevDay = day;
       prevSec = sec;
       const orderChannel = first && channel === 'ota' ? 'ota' : this.orderChannel(rng, kind, primary);
-      const payment = this.payment(rng, kind, primary);
+      const payment = this.payment(rng, orderChannel, primary);
       const discount = this.orderDiscount(rng, cust, lines, day);
       if (rng() < DEFAULTS.cancelProbability) {
         const cancelSec = Math.max(0, sec - 300 - randInt(rng, 3000));
@@ -462,21 +462,27 @@ export class DemoGenerator {
     ]);
   }
 
-  private chooseReferrer(rng: Rng, i: number, day: number): number {
+  /**
+   * An earlier customer (acquired on an earlier day, still buying) to be the referrer, favouring
+   * keen promoters; null when there is none yet (the first days of the period).
+   */
+  private chooseReferrer(rng: Rng, i: number, day: number): number | null {
     const base = this.cfg.firstIds.customer;
     for (let tries = 0; tries < 40; tries++) {
       const j = randInt(rng, i);
-      if (this.activeUntil[j]! >= day && rng() < this.advocacy[j]!) return base + j;
+      if (this.acqDay[j]! < day && this.activeUntil[j]! >= day && rng() < this.advocacy[j]!) return base + j;
     }
-    // Fall back to the latest earlier customer still buying (there nearly always is one).
-    for (let j = i - 1; j >= 0; j--) if (this.activeUntil[j]! >= day) return base + j;
-    return base + i - 1;
+    // Fall back to the latest such customer (there nearly always is one).
+    for (let j = i - 1; j >= 0; j--) if (this.acqDay[j]! < day && this.activeUntil[j]! >= day) return base + j;
+    return null;
   }
 
   private firstVenue(rng: Rng, cust: Customer, channel: string): number {
     if (channel === 'online_shop' || (channel === 'douyin' && rng() < 0.5)) return ONLINE;
     if ((channel === 'ota' || channel === 'corporate') && VENUES[cust.venueHome]!.kind !== 'hotel') return pick(rng, HOTELS);
     if (channel === 'ota' || channel === 'corporate') return cust.venueHome;
+    // Walk-ins and event guests are first met in person.
+    if (channel === 'walk_in' || channel === 'event') return cust.venueHome === ONLINE ? pick(rng, PHYSICAL) : cust.venueHome;
     return this.chooseVenue(rng, cust);
   }
 
@@ -598,10 +604,17 @@ export class DemoGenerator {
     return u < 0.75 ? 'store' : u < 0.95 ? 'mini_program' : 'phone';
   }
 
-  private payment(rng: Rng, kind: VenueKind, primary: number): string {
+  /** How the order was paid, given where it was placed (Tmall takes Alipay, mini programs WeChat Pay, OTAs collect prepayment). */
+  private payment(rng: Rng, channel: string, primary: number): string {
     const u = rng();
+    switch (channel) {
+      case 'tmall': return 'alipay';
+      case 'mini_program': return u < 0.9 ? 'wechat_pay' : 'stored_value';
+      case 'jd': return u < 0.7 ? 'wechat_pay' : 'bank_card';
+      case 'douyin': return u < 0.6 ? 'douyin_pay' : 'alipay';
+      case 'ota': return 'ota_prepaid';
+    }
     if (primary === CAT.banquet && u < 0.7) return 'bank_transfer';
-    if (kind === 'online') return u < 0.55 ? 'wechat_pay' : 'alipay';
     return u < 0.45 ? 'wechat_pay' : u < 0.73 ? 'alipay' : u < 0.87 ? 'bank_card' : u < 0.95 ? 'stored_value' : 'cash';
   }
 
@@ -673,13 +686,20 @@ export class DemoGenerator {
     let candidates = lines.filter((l) => CATEGORIES[l.product.categoryIndex]!.returnable);
     if (candidates.length === 0) candidates = lines; // a refunded service (a complaint about a stay or a meal)
     const chosen = rng() < 0.7 ? [candidates[randInt(rng, candidates.length)]!] : candidates;
+    // What was paid for each line: the order discount shared in proportion to line amounts, in
+    // whole fen, the rounding remainder on the first line, so the shares add up to the discount.
     let subtotal = 0;
     for (const l of lines) subtotal += l.qty * l.priceMinor - l.discount;
+    const paid = lines.map((l) => {
+      const net = l.qty * l.priceMinor - l.discount;
+      return net - (subtotal > 0 ? Math.floor((orderDiscount * net) / subtotal) : 0);
+    });
+    let allocated = 0;
+    for (let n = 0; n < lines.length; n++) allocated += lines[n]!.qty * lines[n]!.priceMinor - lines[n]!.discount - paid[n]!;
+    paid[0]! -= orderDiscount - allocated;
     const back: ReturnLine[] = chosen.map((l) => {
       const k = l.qty > 1 && rng() < 0.2 ? 1 + randInt(rng, l.qty - 1) : l.qty;
-      const lineNet = l.qty * l.priceMinor - l.discount;
-      // The order discount is shared over lines in proportion to their amounts.
-      const paidForLine = subtotal > 0 ? lineNet - (orderDiscount * lineNet) / subtotal : lineNet;
+      const paidForLine = paid[lines.indexOf(l)]!;
       const refund = Math.round((paidForLine * k) / l.qty);
       return { product: l.product, productIndex: l.productIndex, qty: -k, priceText: l.priceText, lineTotal: -refund, discount: Math.max(0, k * l.priceMinor - refund) };
     });
@@ -746,11 +766,12 @@ export class DemoGenerator {
       if (s.consentSms && rng() < (vip ? 0.8 : 0.3)) this.contact(out, id, home, cd, this.secondOfDay(rng, office), 'sms', 'outbound', 'campaign', K.sms, null, 'system');
     }
     if (s.birthday) {
-      const md = s.birthday.slice(5) === '02-29' ? '02-28' : s.birthday.slice(5);
+      const month = +s.birthday.slice(5, 7) - 1;
+      const dom = s.birthday.slice(5) === '02-29' ? 28 : +s.birthday.slice(8, 10);
       const y0 = +this.dateText[0]!.slice(0, 4);
       const y1 = +this.dateText[D - 1]!.slice(0, 4);
       for (let y = y0; y <= y1; y++) {
-        const bd = this.periodDay(`${y}-${md}`);
+        const bd = Date.UTC(y, month, dom) / 86_400_000 - this.season.startDay;
         if (bd <= s.d0 || bd >= D || bd > s.lastDay + 180) continue;
         if (s.consentSms) this.contact(out, id, home, bd, 36_000, 'sms', 'outbound', 'birthday', K.sms, null, 'system');
         if (vip) this.contact(out, id, home, bd, this.secondOfDay(rng, office), 'gift', 'outbound', 'birthday_gift', s.level === 'platinum' ? 50_000 : 20_000, null, 'staff');
