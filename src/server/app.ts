@@ -19,17 +19,21 @@ import type { Config } from '../config.js';
 import type { Db } from '../storage/db.js';
 import { authenticate, requirePermission, routeGuard, SESSION_COOKIE } from './auth.js';
 import { errorHandler, sendNotFound } from './http-errors.js';
+import { registerActionsRoutes } from './routes/actions.routes.js';
+import { registerAnalyticsRoutes } from './routes/analytics.routes.js';
 import { registerAuditRoutes } from './routes/audit.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCustomerRoutes } from './routes/customers.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerImportRoutes } from './routes/imports.routes.js';
+import { registerLoyaltyRoutes } from './routes/loyalty.routes.js';
 import { registerOrderRoutes } from './routes/orders.routes.js';
 import { registerOverviewRoutes } from './routes/overview.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerTokenRoutes } from './routes/tokens.routes.js';
 import { registerUserRoutes } from './routes/users.routes.js';
 import { registerVenueRoutes } from './routes/venues.routes.js';
+import { registerVoiceRoutes } from './routes/surveys.routes.js';
 import type { App, AppDeps, RouteInfo } from './types.js';
 
 export const DEFAULTS = Object.freeze({
@@ -152,7 +156,11 @@ export function createApp(opts: CreateAppOptions): App {
     registerOverviewRoutes(api, deps);
     registerOrderRoutes(api, deps);
     registerImportRoutes(api, deps);
+    registerLoyaltyRoutes(api, deps);
     registerAuditRoutes(api, deps);
+    registerVoiceRoutes(api, deps);
+    registerAnalyticsRoutes(api, deps);
+    registerActionsRoutes(api, deps);
   });
 
   registerWebApp(app as unknown as FastifyInstance, opts.webRoot ?? defaultWebRoot());

@@ -11,7 +11,8 @@ function concreteUrl(pattern: string): string {
   return pattern.replace(/:[A-Za-z]+/g, '1').replace(/\*$/, 'x');
 }
 
-const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health', 'POST /api/auth/login']);
+// The survey response page is public by design: a signed, expiring, single-use link is the credential.
+const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health', 'POST /api/auth/login', 'GET /s/:token', 'HEAD /s/:token', 'POST /s/:token']);
 
 describe('permission table', () => {
   it('gives admin everything and every role the basics', () => {

@@ -355,7 +355,8 @@ export interface CaseEventsTable {
 }
 
 export type CompensationKind = 'points' | 'stored_value' | 'voucher';
-export type CompensationStatus = 'recorded' | 'granted' | 'issued' | 'failed' | 'cancelled';
+/** recorded: kept here, not (yet) in the loyalty ledger; granted: in the ledger; issued: a voucher handed out. */
+export type CompensationStatus = 'recorded' | 'granted' | 'issued' | 'cancelled';
 
 export interface CaseCompensationsTable {
   id: Id;
@@ -369,6 +370,7 @@ export interface CaseCompensationsTable {
   status: CompensationStatus;
   /** Reference of the loyalty ledger entry, when the ledger took it. */
   ledger_ref: string | null;
+  /** Why the compensation is only recorded (e.g. no loyalty ledger in this build). */
   error: string | null;
   created_at: string;
   created_by: string;
@@ -390,6 +392,478 @@ export interface CaseFollowUpsTable {
   created_by: string;
 }
 
+// ---- customer value analytics (migration 0002-analytics; docs/analytics/pipeline.md) -------------
+
+export type SnapshotStatus = 'running' | 'completed' | 'failed';
+
+export interface AnalysisSnapshotsTable {
+  id: Id;
+  /** Business-local as-of date YYYY-MM-DD: only orders and contacts on or before it count. */
+  as_of: string;
+  as_of_day: number;
+  status: SnapshotStatus;
+  /** JSON: the options the snapshot was computed with (docs/analytics/pipeline.md). */
+  parameters: string;
+  /** JSON: report summaries (ABC, RFM, deciles, tiers) without the per-customer lists; null until completed. */
+  summary: string | null;
+  customers: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  actor: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** One row per customer (with a completed sale by the as-of date) per snapshot. Money in minor units. */
+export interface CustomerSnapshotMetricsTable {
+  snapshot_id: number;
+  customer_id: number;
+  first_day: number;
+  last_day: number;
+  recency_days: number;
+  tenure_days: number;
+  orders: number;
+  purchase_days: number;
+  avg_days_between: number | null;
+  revenue_minor: number;
+  returns: number;
+  returns_minor: number;
+  cost_of_goods_minor: number;
+  margin_minor: number;
+  unknown_cost_revenue_minor: number;
+  discounted_spend_minor: number;
+  discount_share: number | null;
+  cost_to_serve_minor: number;
+  acquisition_cost_minor: number;
+  profit_minor: number;
+  r_score: number;
+  f_score: number;
+  m_score: number;
+  rfm_cell: string;
+  rfm_segment: string | null;
+  eight_way: string;
+  abc_class: string;
+  tier: string;
+  transaction_customer: Bool;
+  monetary_decile: number;
+}
+
+// ---- loyalty (migration 0003, docs/loyalty.md) ----------------------------------------------------
+
+export interface LoyaltyProgrammesTable {
+  id: Id;
+  code: string;
+  name: string;
+  status: 'active' | 'closed';
+  /** Cash value of one point when redeemed, in minor units. */
+  point_value_minor: number;
+  /** Points earned per spend when the member has no tier, in basis points of spend value (500 = 5 %). */
+  earn_rate_bp: number;
+  points_expiry_days: number | null;
+  /** Settlement value between venues as basis points of face value (10000 = 100 %). */
+  points_settlement_bp: number;
+  sv_settlement_bp: number;
+  card_prefix: string;
+  tier_window_days: number;
+  referrer_points: number;
+  referee_points: number;
+  /** JSON [{ minPaidMinor, bonusMinor }]. */
+  topup_bonuses: string;
+  /** JSON [{ category?, campaign?, multiplierBp, fromDay?, toDay? }] for every member. */
+  multipliers: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LoyaltyProgrammeVenuesTable {
+  programme_id: number;
+  venue_id: number;
+  joined_at: string;
+}
+
+export interface LoyaltyTiersTable {
+  id: Id;
+  programme_id: number;
+  code: string;
+  name: string;
+  rank: number;
+  qualify_by: 'spend' | 'points';
+  threshold: number;
+  earn_rate_bp: number;
+  discount_bp: number;
+  /** JSON [{ category?, campaign?, multiplierBp }]. */
+  multipliers: string;
+  created_at: string;
+}
+
+export interface LoyaltyMembersTable {
+  id: Id;
+  programme_id: number;
+  customer_id: number;
+  tier_id: number | null;
+  tier_since: string | null;
+  status: 'active' | 'closed';
+  enrolled_at: string;
+  enrolled_venue_id: number | null;
+}
+
+export type LoyaltyCardStatus = 'active' | 'frozen' | 'lost' | 'replaced';
+
+export interface LoyaltyCardsTable {
+  id: Id;
+  programme_id: number;
+  member_id: number;
+  number: string;
+  status: LoyaltyCardStatus;
+  replaces_card_id: number | null;
+  issued_at: string;
+  issued_venue_id: number | null;
+  status_changed_at: string;
+  status_reason: string | null;
+}
+
+export interface LoyaltyReferralCodesTable {
+  customer_id: number;
+  code: string;
+  created_at: string;
+}
+
+export interface LoyaltyAccountsTable {
+  id: Id;
+  key: string;
+  programme_id: number;
+  kind: string;
+  unit: 'points' | 'minor';
+  member_id: number | null;
+  venue_id: number | null;
+  counter_venue_id: number | null;
+  /** Cached sum of the account's entries (member accounts only; null for programme and venue accounts). */
+  balance: number | null;
+}
+
+export interface LoyaltyTxnsTable {
+  id: Id;
+  programme_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  kind: string;
+  member_id: number | null;
+  card_id: number | null;
+  venue_id: number | null;
+  order_id: number | null;
+  ref_txn_id: number | null;
+  reference: string | null;
+  /** Net change of the member's points. */
+  points: ColumnType<number, number | undefined, never>;
+  /** Net change of the member's stored value (paid + bonus), minor units. */
+  amount_minor: ColumnType<number, number | undefined, never>;
+  reason: string | null;
+  actor: string;
+  created_at: string;
+  day: number;
+  detail: string;
+  /** JSON of the answer given to the caller, returned again on a retry with the same key. */
+  result: string;
+}
+
+export interface LoyaltyEntriesTable {
+  id: Id;
+  txn_id: number;
+  account_id: number;
+  lot_id: number | null;
+  amount: number;
+  actor: string;
+  created_at: string;
+}
+
+export interface LoyaltyLotsTable {
+  id: Id;
+  account_id: number;
+  txn_id: number;
+  member_id: number;
+  /** Venue where the points were earned or the stored value paid in (settlement origin). */
+  venue_id: number | null;
+  day: number;
+  expires_day: number | null;
+  amount: number;
+  /** Cached sum of the lot's entries. */
+  remaining: number;
+}
+
+export interface LoyaltyTierChangesTable {
+  id: Id;
+  member_id: number;
+  from_tier_id: number | null;
+  to_tier_id: number | null;
+  as_of_day: number;
+  metric_value: number;
+  actor: string;
+  created_at: string;
+}
+
+// ---- acting on value (migration 0006-actions; docs/actions.md) ----------------------------------
+
+export type PatternKind = 'rules' | 'sequences';
+export type PatternLevel = 'product' | 'category';
+
+/** A saved run of basket-rule or sequence mining: the source of next-best-product suggestions. */
+export interface PatternSetsTable {
+  id: Id;
+  kind: PatternKind;
+  level: PatternLevel;
+  /** JSON: the mining options. */
+  parameters: string;
+  /** JSON: baskets / customers counted, thresholds used, data range. */
+  summary: string;
+  patterns: number;
+  created_at: string;
+  actor: string;
+}
+
+/** Item keys are a product's sku or a category; itemsets are JSON arrays of keys. */
+export interface BasketRulesTable {
+  set_id: number;
+  position: number;
+  antecedent: string;
+  consequent: string;
+  count: number;
+  support: number;
+  confidence: number;
+  coverage: number;
+  lift: number;
+  leverage: number;
+  /** null = infinite (confidence 1). */
+  conviction: number | null;
+}
+
+export interface SequencePatternsTable {
+  set_id: number;
+  position: number;
+  antecedent: string;
+  consequent: string;
+  count_antecedent: number;
+  count: number;
+  support: number;
+  confidence: number;
+  base_rate: number;
+  lift: number;
+  window_base_rate: number;
+  /** null = infinite. */
+  window_lift: number | null;
+}
+
+export type PlanRule = 'sales' | 'predicted-value' | 'manual';
+export type PlanStatus = 'draft' | 'active' | 'archived';
+
+export interface ContactPlansTable {
+  id: Id;
+  name: string;
+  snapshot_id: number | null;
+  /** Segmentation scheme of the snapshot: rfm-named, eight-way, abc, tier, decile, rfm-cell. */
+  scheme: string;
+  rule: PlanRule;
+  budget_minor: number;
+  period_quarters: number;
+  status: PlanStatus;
+  /** JSON: the allocator's totals (customers, sales, average spend per customer ...). */
+  totals: string;
+  note: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface ContactPlanSegmentsTable {
+  plan_id: number;
+  position: number;
+  segment: string;
+  customers: number;
+  sales_minor: number;
+  predicted_value_minor: number | null;
+  manual_share: number | null;
+  min_share: number | null;
+  max_share: number | null;
+  budget_share: number;
+  budget_minor: number;
+  spend_per_customer: number | null;
+  spend_index: number | null;
+  budget_per_sales: number | null;
+  contacts_min: number | null;
+  contacts_max: number | null;
+  contacts_planned: number | null;
+  /** JSON array of channels. */
+  channels: string;
+  content_type: string | null;
+}
+
+export type CampaignStatus = 'draft' | 'sent';
+export type CampaignGroup = 'treatment' | 'control';
+
+export interface CampaignsTable {
+  id: Id;
+  /** Seeds the control group: same code and audience, same split. */
+  code: string;
+  name: string;
+  snapshot_id: number | null;
+  plan_id: number | null;
+  scheme: string;
+  segment: string;
+  channel: string;
+  content_type: string | null;
+  control_fraction: number;
+  cost_per_contact_minor: number;
+  fixed_cost_minor: number;
+  /** Days after the send in which orders count as responses. */
+  window_days: number;
+  status: CampaignStatus;
+  /** JSON: audience counts (segment, excluded for consent / missing details, treatment, control). */
+  audience: string;
+  sent_at: string | null;
+  sent_day: number | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface CampaignMembersTable {
+  campaign_id: number;
+  customer_id: number;
+  grp: CampaignGroup;
+  /** The contact logged when the campaign was sent (treatment only). */
+  contact_id: number | null;
+}
+
+// ---- predicted lifetime value and churn early warning (migration 0005-predictions; docs/predictions.md)
+
+export type PredictionModel = 'bg-nbd' | 'pareto-nbd' | 'gamma-gamma';
+export type PredictionPeriod = 'day' | 'week';
+
+/** One model fit (successful or not), with everything needed to read it again. */
+export interface ModelRunsTable {
+  id: Id;
+  model: PredictionModel;
+  /** fitted; unsupported: the data cannot support the model (reason says what is missing); failed: the optimiser failed. */
+  status: 'fitted' | 'unsupported' | 'failed';
+  purpose: 'fit' | 'validate' | 'predict';
+  source: 'orders' | 'summary-file';
+  source_name: string | null;
+  /** Business-local date YYYY-MM-DD: purchases on or before it are calibration; T is measured to this day. */
+  calibration_end: string | null;
+  calibration_end_day: number | null;
+  holdout_end: string | null;
+  period: PredictionPeriod;
+  period_days: number;
+  /** JSON: parameters in the model's own names (r, alpha, a, b / r, alpha, s, beta / p, q, gamma). */
+  params: string | null;
+  standard_errors: string | null;
+  log_lik: number | null;
+  aic: number | null;
+  bic: number | null;
+  /** Customers the fit used (Gamma-Gamma: repeat buyers with positive spend). */
+  n: number;
+  distinct_rows: number | null;
+  converged: Bool;
+  optimizer: string | null;
+  iterations: number | null;
+  evaluations: number | null;
+  /** JSON array of plain-language cautions. */
+  warnings: string;
+  reason: string | null;
+  /** JSON: the data profile (customers, repeat buyers, median T ...). */
+  profile: string | null;
+  duration_ms: number;
+  actor: string;
+  created_at: string;
+}
+
+export interface PredictionRunsTable {
+  id: Id;
+  status: 'running' | 'completed' | 'failed';
+  as_of: string;
+  as_of_day: number;
+  period: PredictionPeriod;
+  period_days: number;
+  horizon: number;
+  annual_discount_rate: number;
+  margin: number;
+  model: 'bg-nbd' | 'pareto-nbd';
+  repeat_model_run_id: number | null;
+  spend_model_run_id: number | null;
+  /** gamma-gamma: expected order value from the fitted spend model; customer-mean: the customer's own mean (spend model not supported). */
+  spend_source: 'gamma-gamma' | 'customer-mean';
+  customers: number;
+  total_clv_minor: number;
+  expected_purchases: number;
+  /** JSON: the options of the run. */
+  parameters: string;
+  warnings: string;
+  error: string | null;
+  /** JSON: milliseconds per phase. */
+  timings: string | null;
+  actor: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** Per-customer predictions of the latest completed run. Money in minor units. */
+export interface CustomerPredictionsTable {
+  run_id: number;
+  customer_id: number;
+  /** Repeat purchase days by the as-of date. */
+  x: number;
+  first_day: number;
+  last_day: number;
+  p_alive: number;
+  /** Expected purchases over the run's horizon. */
+  expected_purchases: number;
+  expected_order_value_minor: number | null;
+  /** Discounted, after margin. */
+  clv_minor: number | null;
+  /** CLV if the customer is still active (CLV / P(alive)): the value a retention action protects. */
+  clv_if_active_minor: number | null;
+  /** Expected days to the next purchase if the customer stays active; null when the posterior mean is infinite. */
+  days_to_next_if_active: number | null;
+}
+
+export interface ChurnRunsTable {
+  id: Id;
+  as_of: string;
+  as_of_day: number;
+  prediction_run_id: number | null;
+  model: string;
+  /** JSON: the thresholds used (docs/predictions.md). */
+  thresholds: string;
+  customers: number;
+  at_risk: number;
+  value_at_risk_minor: number;
+  /** JSON { code: customers }. */
+  reason_counts: string;
+  /** 1 when voice-of-the-customer signals were read. */
+  voice: Bool;
+  duration_ms: number;
+  actor: string;
+  created_at: string;
+}
+
+/** One at-risk customer of a churn run, ranked by value at risk. */
+export interface ChurnRisksTable {
+  run_id: number;
+  customer_id: number;
+  rank: number;
+  p_alive: number;
+  risk: number;
+  value_if_retained_minor: number;
+  value_at_risk_minor: number;
+  clv_minor: number;
+  days_since_last: number;
+  mean_gap_days: number | null;
+  recent_spend_minor: number;
+  earlier_spend_minor: number;
+  recent_cases: number;
+  open_cases: number;
+  low_scores: number;
+  /** JSON array of { code, text, ... }. */
+  reasons: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   venues: VenuesTable;
@@ -405,6 +879,15 @@ export interface Database {
   import_batches: ImportBatchesTable;
   import_rejects: ImportRejectsTable;
   patron_migrations: PatronMigrationsTable;
+  analysis_snapshots: AnalysisSnapshotsTable;
+  customer_snapshot_metrics: CustomerSnapshotMetricsTable;
+  pattern_sets: PatternSetsTable;
+  basket_rules: BasketRulesTable;
+  sequence_patterns: SequencePatternsTable;
+  contact_plans: ContactPlansTable;
+  contact_plan_segments: ContactPlanSegmentsTable;
+  campaigns: CampaignsTable;
+  campaign_members: CampaignMembersTable;
   surveys: SurveysTable;
   survey_items: SurveyItemsTable;
   survey_triggers: SurveyTriggersTable;
@@ -417,6 +900,22 @@ export interface Database {
   case_events: CaseEventsTable;
   case_compensations: CaseCompensationsTable;
   case_follow_ups: CaseFollowUpsTable;
+  loyalty_programmes: LoyaltyProgrammesTable;
+  loyalty_programme_venues: LoyaltyProgrammeVenuesTable;
+  loyalty_tiers: LoyaltyTiersTable;
+  loyalty_members: LoyaltyMembersTable;
+  loyalty_cards: LoyaltyCardsTable;
+  loyalty_referral_codes: LoyaltyReferralCodesTable;
+  loyalty_accounts: LoyaltyAccountsTable;
+  loyalty_txns: LoyaltyTxnsTable;
+  loyalty_entries: LoyaltyEntriesTable;
+  loyalty_lots: LoyaltyLotsTable;
+  loyalty_tier_changes: LoyaltyTierChangesTable;
+  model_runs: ModelRunsTable;
+  prediction_runs: PredictionRunsTable;
+  customer_predictions: CustomerPredictionsTable;
+  churn_runs: ChurnRunsTable;
+  churn_risks: ChurnRisksTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

@@ -1,0 +1,270 @@
+import { Card, Descriptions, Flex, Tag, Tooltip, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import type { Suggestions } from '../api/actions';
+import type { CustomerValue, Label } from '../api/analytics';
+import type { Member } from '../api/loyalty';
+import type { Venue } from '../api/types';
+import type { Case } from '../api/voice';
+import { MemberView } from './loyalty/MemberView';
+import { EmptyState, ErrorState, Loading, SoonTag } from '../components/states';
+import { useCapabilities } from '../lib/capabilities';
+import { useFormat } from '../lib/format';
+import { useSession } from '../lib/session';
+import { useApi } from '../lib/useApi';
+import { EIGHT_WAY_COLORS, RFM_SEGMENT_COLORS, TIER_COLORS } from './value/segment-colors';
+
+/**
+ * Parts of the customer 360 that come from APIs other teams add (value metrics, predictions,
+ * loyalty, surveys and complaints). Each shows "not available yet" until its route exists.
+ */
+function ScorePill({ letter, score, help }: { letter: string; score: number; help: string }) {
+  return (
+    <Tooltip title={help}>
+      <span className="score-pill" tabIndex={0} aria-label={`${help}: ${score}`}>
+        <span className="score-letter">{letter}</span>
+        <span className="score-value">{score}</span>
+      </span>
+    </Tooltip>
+  );
+}
+
+function ValueBody({ customerId }: { customerId: number }) {
+  const { t, i18n } = useTranslation();
+  const f = useFormat();
+  const zh = i18n.language !== 'en';
+  const L = (l: Label) => (zh ? l.zh : l.en);
+  const { data, error, reload } = useApi<CustomerValue>(`/api/customers/${customerId}/metrics`);
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading rows={4} />;
+  if (!data.snapshot) {
+    return (
+      <EmptyState
+        title={t('c360.noSnapshot')}
+        action={
+          <Link to="/value">
+            <Typography.Link>{t('c360.goValue')}</Typography.Link>
+          </Link>
+        }
+      />
+    );
+  }
+  const m = data.metrics;
+  const s = data.segments;
+  if (!m || !s) return <EmptyState title={t('c360.notInSnapshot', { date: f.day(data.snapshot.asOf) })} />;
+  const snap = `?snapshot=${data.snapshot.id}`;
+  const items: { key: string; label: ReactNode; children: ReactNode }[] = [
+    {
+      key: 'rfm',
+      label: 'RFM',
+      children: (
+        <Flex gap={6} align="center" wrap>
+          <ScorePill letter="R" score={m.rfm.r} help={t('c360.rHelp', { days: m.recencyDays })} />
+          <ScorePill letter="F" score={m.rfm.f} help={t('c360.fHelp', { n: m.purchaseDays })} />
+          <ScorePill letter="M" score={m.rfm.m} help={t('c360.mHelp', { amount: f.money(m.revenueMinor) })} />
+        </Flex>
+      ),
+    },
+    ...(s.rfm
+      ? [
+          {
+            key: 'seg',
+            label: t('c360.segment'),
+            children: (
+              <Tooltip title={L(s.rfm.action)}>
+                <Link to={`/value/segments/rfm/${s.rfm.id}${snap}`}>
+                  <Tag color={RFM_SEGMENT_COLORS[s.rfm.id]}>{L(s.rfm.name)}</Tag>
+                </Link>
+              </Tooltip>
+            ),
+          },
+        ]
+      : []),
+    {
+      key: 'eight',
+      label: t('c360.eightWay'),
+      children: (
+        <Tooltip title={L(s.eightWay.action)}>
+          <Link to={`/value/segments/eight-way/${s.eightWay.id}${snap}`}>
+            <Tag color={EIGHT_WAY_COLORS[s.eightWay.id]}>
+              {L(s.eightWay.name)} {s.eightWay.code}
+            </Tag>
+          </Link>
+        </Tooltip>
+      ),
+    },
+    {
+      key: 'tier',
+      label: t('value.tier'),
+      children: (
+        <Flex gap={6} wrap>
+          <Tooltip title={L(s.tier.action)}>
+            <Link to={`/value/segments/tier/${s.tier.id}${snap}`}>
+              <Tag color={TIER_COLORS[s.tier.id]}>{L(s.tier.name)}</Tag>
+            </Link>
+          </Tooltip>
+          <Tag bordered={false}>ABC {s.abcClass}</Tag>
+          <Tag bordered={false}>{t('value.decileN', { n: s.monetaryDecile })}</Tag>
+          {s.transactionCustomer && <Tag color="orange">{t('c360.transactionCustomer')}</Tag>}
+        </Flex>
+      ),
+    },
+    { key: 'profit', label: t('c360.profit'), children: <span className="num">{f.money(m.profitMinor)}</span> },
+    {
+      key: 'margin',
+      label: t('value.margin'),
+      children: (
+        <span className="num">
+          {f.money(m.marginMinor)} · {t('c360.costToServe')} {f.money(m.costToServeMinor)}
+        </span>
+      ),
+    },
+    { key: 'disc', label: t('c360.discountShare'), children: f.percent(m.discountShare) },
+    {
+      key: 'gap',
+      label: t('c360.purchaseGap'),
+      children: m.averageDaysBetweenPurchases === null ? '—' : t('c360.everyNDays', { n: f.number(m.averageDaysBetweenPurchases, 0) }),
+    },
+  ];
+  if (data.referrals) {
+    items.push({
+      key: 'clv',
+      label: t('c360.historicalClv'),
+      children: (
+        <Tooltip title={t('c360.historicalClvHelp', { own: f.money(data.referrals.ownProfitMinor), referred: f.money(data.referrals.referredTreeProfitMinor), n: data.referrals.treeReferrals })}>
+          <Typography.Text strong className="num" tabIndex={0}>
+            {f.money(data.referrals.totalProfitMinor)}
+          </Typography.Text>
+        </Tooltip>
+      ),
+    });
+  }
+  return (
+    <>
+      <Descriptions column={1} size="small" colon={false} styles={{ label: { width: 96, color: 'rgba(0,0,0,0.5)' } }} items={items} />
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('c360.asOfSnapshot', { date: f.day(data.snapshot.asOf) })}
+      </Typography.Text>
+    </>
+  );
+}
+
+function Value({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const caps = useCapabilities();
+  const { can } = useSession();
+  const available = caps.has('GET', '/api/customers/:id/metrics') && can('analytics:read');
+  return (
+    <Card className="panel" variant="borderless" title={t('c360.valueTitle')} extra={caps.ready && !available ? <SoonTag /> : undefined} data-testid="customer-value">
+      {!caps.ready ? <Loading rows={3} /> : available ? <ValueBody customerId={customerId} /> : <EmptyState title={t('c360.valueSoon')} />}
+    </Card>
+  );
+}
+
+function LoyaltyTab({ phone }: { phone: string | null }) {
+  const { t } = useTranslation();
+  const venues = useApi<Venue[]>('/api/venues');
+  const { data, error, reload } = useApi<{ members: Member[] }>(phone ? '/api/loyalty/lookup' : null, { phone: phone ?? undefined });
+  if (!phone) return <EmptyState title={t('c360.loyaltyNoPhone')} />;
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading rows={4} />;
+  if (!data.members.length) return <EmptyState title={t('c360.noMembership')} action={<Link to="/loyalty">{t('nav.loyalty')}</Link>} />;
+  return (
+    <Flex vertical gap={24} style={{ marginTop: 8 }}>
+      {data.members.map((m) => (
+        <MemberView key={m.id} member={m} venues={venues.data ?? []} showCustomer={false} />
+      ))}
+    </Flex>
+  );
+}
+
+const SLA_COLORS: Record<string, string> = { ok: 'green', warning: 'orange', breached: 'red' };
+
+function CasesTab({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { data, error, reload } = useApi<{ items: Case[] }>('/api/cases', { customerId, limit: 50 });
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading rows={4} />;
+  if (!data.items.length) return <EmptyState title={t('c360.noCases')} />;
+  return (
+    <Flex vertical gap={8} style={{ marginTop: 8 }}>
+      {data.items.map((c) => (
+        <Card key={c.id} size="small">
+          <Flex justify="space-between" gap={8} wrap>
+            <Typography.Text strong>{c.subject}</Typography.Text>
+            <Flex gap={4}>
+              <Tag color={SLA_COLORS[c.sla.state]}>{t(`voice.sla_${c.sla.state}`)}</Tag>
+              <Tag>{t(`voice.caseStatus_${c.status}`)}</Tag>
+            </Flex>
+          </Flex>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {f.dateTime(c.openedAt)} · {t(`voice.channel_${c.channel}`, { defaultValue: c.channel })} · {t('voice.steps')} {c.stepsCompleted}/6
+          </Typography.Text>
+        </Card>
+      ))}
+      <Link to="/voice/complaints">{t('c360.openBoard')}</Link>
+    </Flex>
+  );
+}
+
+function SuggestionsBody({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { data, error, reload } = useApi<Suggestions>(`/api/customers/${customerId}/suggestions`, { limit: 5 });
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading rows={3} />;
+  if (!data.suggestions.length) return <EmptyState title={t('c360.noSuggestions')} />;
+  return (
+    <Flex vertical gap={10}>
+      {data.suggestions.map((x) => (
+        <Flex key={x.item.key} justify="space-between" gap={8} align="flex-start">
+          <div style={{ minWidth: 0 }}>
+            <Typography.Text strong>{x.item.label}</Typography.Text>
+            <div>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t(x.source === 'rule' ? 'c360.becauseBasket' : 'c360.becauseSequence', { items: x.because.map((b) => b.label).join('、') })}
+              </Typography.Text>
+            </div>
+          </div>
+          <Tooltip title={t('c360.suggestionHelp', { confidence: f.percent(x.confidence), lift: f.number(x.lift, 2) })}>
+            <Tag color="blue" tabIndex={0} style={{ flex: 'none' }}>
+              {f.percent(x.confidence, 0)}
+            </Tag>
+          </Tooltip>
+        </Flex>
+      ))}
+    </Flex>
+  );
+}
+
+/** Next-best products from basket rules and sequence patterns. */
+function Suggest({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const caps = useCapabilities();
+  const { can } = useSession();
+  if (!caps.ready || !caps.has('GET', '/api/customers/:id/suggestions') || !can('analytics:read')) return null;
+  return (
+    <Card className="panel" variant="borderless" title={t('c360.suggestions')}>
+      <SuggestionsBody customerId={customerId} />
+    </Card>
+  );
+}
+
+/** Extra tabs of the 360 for the APIs this server has (loyalty memberships, complaints). */
+function useTabs(customerId: number, phone: string | null) {
+  const { t } = useTranslation();
+  const caps = useCapabilities();
+  const { can } = useSession();
+  const items: { key: string; label: string; children: ReactNode }[] = [];
+  if (caps.has('GET', '/api/loyalty/lookup') && can('loyalty:operate')) {
+    items.push({ key: 'loyalty', label: t('c360.loyaltyTab'), children: <LoyaltyTab phone={phone} /> });
+  }
+  if (caps.has('GET', '/api/cases') && can('cases:write')) {
+    items.push({ key: 'cases', label: t('c360.casesTab'), children: <CasesTab customerId={customerId} /> });
+  }
+  return items;
+}
+
+export const CustomerExtras = { Value, Suggest, useTabs };
