@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createUser } from '../../domain/auth/accounts.js';
 import { generateDemo, isEmptyForDemo } from '../../domain/demo/demo.js';
+import { DEFAULTS as DEMO_DEFAULTS } from '../../domain/demo/defaults.js';
+import { dayToDate, instantFromUtcMs } from '../../domain/time.js';
 import { PatronError } from '../../domain/errors.js';
 import { startServer } from '../../server/start.js';
 import { openDb, type GlobalOptions } from '../context.js';
@@ -32,13 +34,15 @@ export function register(program: Command): void {
       try {
         process.stdout.write(`database: ${db.location} (schema up to date)\n`);
         if (await isEmptyForDemo(db.kysely)) {
+          // The demo's history ends yesterday (business time zone), so "recent" means recent today.
+          const end = dayToDate(instantFromUtcMs(Date.now(), DEMO_DEFAULTS.timeZone).day - 1);
           const progress = createProgress('demo', { unit: 'customers' });
-          const run = await generateDemo(db, { customers }, (done, total) => progress.update(done, total));
+          const run = await generateDemo(db, { customers, end }, (done, total) => progress.update(done, total));
           progress.stop();
           process.stdout.write(
             `demo business: ${run.counts.customers} customers, ${run.counts.orders} orders, ${run.counts.orderLines} order lines (${(run.elapsedMs / 1000).toFixed(1)} s)\n`,
           );
-          await postDemoSteps(db, (line) => process.stdout.write(line + '\n'));
+          await postDemoSteps(db, end, (line) => process.stdout.write(line + '\n'));
         } else {
           process.stdout.write('business data already present: demo not loaded\n');
         }
