@@ -29,6 +29,7 @@ import { registerImportRoutes } from './routes/imports.routes.js';
 import { registerLoyaltyRoutes } from './routes/loyalty.routes.js';
 import { registerOrderRoutes } from './routes/orders.routes.js';
 import { registerOverviewRoutes } from './routes/overview.routes.js';
+import { registerPredictionRoutes } from './routes/predictions.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerTokenRoutes } from './routes/tokens.routes.js';
 import { registerUserRoutes } from './routes/users.routes.js';
@@ -160,6 +161,7 @@ export function createApp(opts: CreateAppOptions): App {
     registerAuditRoutes(api, deps);
     registerVoiceRoutes(api, deps);
     registerAnalyticsRoutes(api, deps);
+    registerPredictionRoutes(api, deps);
     registerActionsRoutes(api, deps);
   });
 

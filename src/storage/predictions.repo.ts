@@ -240,7 +240,7 @@ export const CHURN_COLUMNS = [
   'rank',
   'p_alive',
   'risk',
-  'value_if_retained_minor',
+  'value_if_active_minor',
   'priority_minor',
   'clv_minor',
   'days_since_last',

@@ -833,7 +833,8 @@ export interface ChurnRunsTable {
   thresholds: string;
   customers: number;
   at_risk: number;
-  value_at_risk_minor: number;
+  /** Sum of the predicted CLV of the at-risk customers. */
+  clv_at_risk_minor: number;
   /** JSON { code: customers }. */
   reason_counts: string;
   /** 1 when voice-of-the-customer signals were read. */
@@ -843,15 +844,17 @@ export interface ChurnRunsTable {
   created_at: string;
 }
 
-/** One at-risk customer of a churn run, ranked by value at risk. */
+/** One at-risk customer of a churn run, ranked by priority = risk × predicted CLV. */
 export interface ChurnRisksTable {
   run_id: number;
   customer_id: number;
   rank: number;
   p_alive: number;
   risk: number;
-  value_if_retained_minor: number;
-  value_at_risk_minor: number;
+  /** Predicted CLV if the customer is still active. */
+  value_if_active_minor: number;
+  /** round((1 - P(alive)) × predicted CLV): the sort key. */
+  priority_minor: number;
   clv_minor: number;
   days_since_last: number;
   mean_gap_days: number | null;

@@ -63,13 +63,15 @@ describe('patron loyalty', () => {
     const again = await run('--db', file, 'loyalty', 'adjust', card, '250', '--reason', 'welcome gift', '--key', 'welcome-C1');
     expect(again.out).toMatch(/already done/);
 
+    const sv = await run('--db', file, 'loyalty', 'adjust', card, '50.00', '--stored-value', '--reason', 'late check-in, sorry', '--key', 'comp-C1');
+    expect(sv.out).toMatch(/50\.00 stored value, balance 50\.00/);
     const st = await run('--db', file, 'loyalty', 'statement', card);
     expect(st.code, st.err).toBe(0);
     expect(st.out).toMatch(/adjust\s+250\s+250/);
     expect(st.out).toMatch(/welcome gift/);
 
     const liab = await run('--db', file, 'loyalty', 'liability', 'VIP', '--json');
-    expect(JSON.parse(liab.out).totals.points).toBe(250);
+    expect(JSON.parse(liab.out).totals).toMatchObject({ points: 250, svBonusMinor: 5_000 });
     const set = await run('--db', file, 'loyalty', 'settlement', 'VIP', '--from', '2000-01-01', '--to', '2100-01-01');
     expect(set.out).toMatch(/nothing to settle/);
     const tiers = await run('--db', file, 'loyalty', 'tiers', 'run', '--as-of', new Date().toISOString().slice(0, 10));

@@ -414,16 +414,25 @@ export function register(program: Command): void {
     });
 
   loyalty
-    .command('adjust <card-or-member-id> <points>')
-    .description('correct points with a reason (a new ledger entry; nothing is edited)')
+    .command('adjust <card-or-member-id> <amount>')
+    .description('correct points (or, with --stored-value, grant or correct bonus stored value) with a reason; a new ledger entry, nothing is edited')
     .requiredOption('--reason <text>', 'why (kept with the entry)')
+    .option('--stored-value', 'the amount is money (e.g. 50.00), credited as bonus stored value (spendable, never paid out in cash)')
     .option('--key <key>', 'idempotency key (default: generated); give one to make a re-run safe')
-    .action(async (ref: string, points: string, f: { reason: string; key?: string }, cmd: Command) => {
+    .action(async (ref: string, amount: string, f: { reason: string; storedValue?: boolean; key?: string }, cmd: Command) => {
       await withDb(globals(cmd), async (db) => {
         const m = await memberOf(db, ref);
         const w = cli();
-        const r = await adjust(db, { key: f.key ?? `cli-adjust:${w.now}:${m.id}`, member: { memberId: m.id }, points: int(points, 'points'), reason: f.reason }, { ...w, venueId: null, scopeVenueId: null });
-        out(`${r.replayed ? 'already done: ' : ''}member ${m.id}: ${r.result.points > 0 ? '+' : ''}${r.result.points} points, balance ${r.result.balance?.points}`);
+        const dec = (await getSettings(db.kysely)).currencyDecimals;
+        const value = f.storedValue ? money(amount, dec, 'amount') : int(amount, 'points');
+        const r = await adjust(
+          db,
+          { key: f.key ?? `cli-adjust:${w.now}:${m.id}`, member: { memberId: m.id }, points: value, reason: f.reason, unit: f.storedValue ? 'stored_value' : 'points' },
+          { ...w, venueId: null, scopeVenueId: null },
+        );
+        const done = r.replayed ? 'already done: ' : '';
+        if (f.storedValue) out(`${done}member ${m.id}: ${formatMinor(r.result.amountMinor, dec)} stored value, balance ${formatMinor(r.result.balance?.svTotalMinor ?? 0, dec)}`);
+        else out(`${done}member ${m.id}: ${r.result.points > 0 ? '+' : ''}${r.result.points} points, balance ${r.result.balance?.points}`);
       });
     });
 

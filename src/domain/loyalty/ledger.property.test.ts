@@ -33,6 +33,7 @@ type Op =
   | { t: 'spend'; m: number; v: number; amount: number }
   | { t: 'refund'; h: number; amount: number | null }
   | { t: 'adjust'; m: number; v: number; points: number }
+  | { t: 'adjustSv'; m: number; v: number; amount: number }
   | { t: 'advance'; days: number }
   | { t: 'expire' }
   | { t: 'replay'; h: number }
@@ -276,6 +277,14 @@ describeEachDialect('loyalty ledger properties', (dialect) => {
             else model.takeFifo(op.m, -op.points);
             await attempt(call, !ok);
           }
+          break;
+        }
+        case 'adjustSv': {
+          // Goodwill stored value is bonus: spendable, never paid out in cash; taking some back takes bonus only.
+          const mm = model.members[op.m]!;
+          const ok = op.amount > 0 || -op.amount <= mm.bonus;
+          await attempt(() => adjust(db, { key, member: { memberId: memberIds[op.m]! }, points: op.amount, reason: 'goodwill', unit: 'stored_value' }, ctx(op.v)), !ok);
+          if (ok) mm.bonus += op.amount;
           break;
         }
         case 'advance':

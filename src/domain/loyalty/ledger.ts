@@ -50,6 +50,7 @@ export type SystemAccountKind =
   | 'sv_cash' // venue: money paid in (top-ups) or paid out (cash-outs)
   | 'sv_bonus_issued' // venue: top-up bonuses granted there
   | 'sv_spent' // venue: stored value spent there
+  | 'sv_adjusted' // programme: stored value granted (goodwill, compensation) or corrected
   | 'settle_points_payable' // venue X owes counter venue Y for points earned at X, redeemed at Y
   | 'settle_points_receivable' // venue Y is owed by counter venue X
   | 'settle_sv_payable'
@@ -70,6 +71,7 @@ const SYSTEM_UNITS: Record<SystemAccountKind, 'points' | 'minor'> = {
   sv_cash: 'minor',
   sv_bonus_issued: 'minor',
   sv_spent: 'minor',
+  sv_adjusted: 'minor',
   settle_points_payable: 'minor',
   settle_points_receivable: 'minor',
   settle_sv_payable: 'minor',

@@ -636,9 +636,15 @@ export async function reversePoints(
 export interface AdjustInput {
   key: string;
   member: MemberRef;
-  /** Positive adds points, negative takes them (never below zero). */
+  /** Positive adds, negative takes (never below zero): points, or minor units of stored value. */
   points: number;
   reason: string;
+  /**
+   * 'points' (default), or 'stored_value': goodwill or compensation credited as bonus stored value
+   * (spendable, never paid out in cash); a negative one takes bonus only, since paid-in money
+   * leaves only by a cash-out.
+   */
+  unit?: 'points' | 'stored_value';
 }
 
 /** A manual correction of points, with its reason. Corrections are new entries, never edits. */
@@ -652,7 +658,8 @@ export async function adjust(db: Db, input: AdjustInput, c: OpContext): Promise<
   if (c.scopeVenueId !== null && c.venueId !== c.scopeVenueId) throw new PatronError('FORBIDDEN', 'this token may only act at its own venue');
   const day = await businessDay(db, c.now);
   const memberId = t.member.id;
-  const hash = requestHash(['adjust', memberId, c.venueId, input.points, reason]);
+  const unit = input.unit ?? 'points';
+  const hash = requestHash(unit === 'points' ? ['adjust', memberId, c.venueId, input.points, reason] : ['adjust', memberId, c.venueId, input.points, reason, unit]);
   return runLedger(db, {
     programme: t.programme,
     w: c,
@@ -661,6 +668,23 @@ export async function adjust(db: Db, input: AdjustInput, c: OpContext): Promise<
     idem: { key, requestHash: hash, replay },
     body: async (s) => {
       const base = { key, requestHash: hash, kind: 'adjust', memberId, venueId: c.venueId, reason, cardId: t.card?.id ?? null };
+      if (unit === 'stored_value') {
+        if (input.points > 0) {
+          return s.post({
+            ...base,
+            detail: { unit },
+            postings: [
+              { account: { member: memberId, kind: 'sv_bonus' }, amount: input.points, lot: { venueId: c.venueId, day, expiresDay: null } },
+              { account: { kind: 'sv_adjusted' }, amount: -input.points },
+            ],
+          });
+        }
+        const want = -input.points;
+        const available = s.member(memberId).accounts.sv_bonus.balance;
+        if (want > available) throw new PatronError('INSUFFICIENT_FUNDS', `not enough bonus stored value: ${available} available, ${want} asked`, { available });
+        const takes = await takesOf(s, memberId, 'sv_bonus', want);
+        return s.post({ ...base, detail: { unit, takes }, postings: [...debitPostings(memberId, takes), { account: { kind: 'sv_adjusted' }, amount: want }] });
+      }
       if (input.points > 0) {
         return s.post({
           ...base,

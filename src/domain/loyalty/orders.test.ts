@@ -7,7 +7,7 @@ import type { OrderInput } from '../orders/order-input.js';
 import { dayNumber } from '../time.js';
 import { getMemberView } from './members.js';
 import { redeem } from './operations.js';
-import { accrueForOrder } from './orders.js';
+import { accrueForOrder, accrueForOrders } from './orders.js';
 import { putTier, updateProgramme } from './programmes.js';
 import { attributeReferralTx, referralCodeFor, referralTreeOf } from './referrals.js';
 import { rebuildLedger } from './reports.js';
@@ -88,6 +88,15 @@ describeEachDialect('loyalty from orders, referrals and tiers', (dialect) => {
     const r = await accrueForOrder(db, await orderId(db, 'S-2'), { w: wc() });
     expect(r.outcomes[0]).toMatchObject({ points: -200, shortfall: 800 });
     expect(await pointsOf(m.id)).toBe(0);
+  });
+
+  it('accrues a batch of saved orders for the order path', async () => {
+    const m = await newMember(db, f);
+    await saveOrders(db.kysely, [order('B-1', m.customer.externalId, 'HA', 2_000), order('B-2', m.customer.externalId, 'HB', 4_000)]);
+    const r = await accrueForOrders(db, ['B-1', 'B-2', 'NO-SUCH'], wc());
+    expect(r.failed).toEqual([]);
+    expect(r.accrued.map((a) => a.outcomes[0]!.points)).toEqual([100, 200]);
+    expect((await accrueForOrders(db, ['B-1', 'B-2'], wc())).accrued.every((a) => a.outcomes[0]!.replayed)).toBe(true);
   });
 
   it('skips what it cannot attribute', async () => {

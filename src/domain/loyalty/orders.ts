@@ -272,6 +272,31 @@ async function settleReferral(
   return out;
 }
 
+/**
+ * For the order path: after orders are saved (their transaction committed), bring points in line
+ * with each of them. Orders that earn nothing are skipped; one order's failure does not stop the
+ * others (it is reported, and calling again later is safe).
+ */
+export async function accrueForOrders(
+  db: Db,
+  externalIds: readonly string[],
+  w: WriteContext,
+): Promise<{ accrued: OrderAccrual[]; failed: { externalId: string; error: string }[] }> {
+  const accrued: OrderAccrual[] = [];
+  const failed: { externalId: string; error: string }[] = [];
+  for (let i = 0; i < externalIds.length; i += 500) {
+    const rows = await db.kysely.selectFrom('orders').select(['id', 'external_id']).where('external_id', 'in', externalIds.slice(i, i + 500)).orderBy('id').execute();
+    for (const r of rows) {
+      try {
+        accrued.push(await accrueForOrder(db, r.id, { w }));
+      } catch (e) {
+        failed.push({ externalId: r.external_id, error: (e as Error).message });
+      }
+    }
+  }
+  return { accrued, failed };
+}
+
 /** Accrues every order from a day on whose customer is a member (a backfill after an import), in order. */
 export async function accrueOrdersFrom(db: Db, fromDay: number, w: WriteContext): Promise<{ orders: number; posted: number; points: number }> {
   const rows = await db.kysely

@@ -64,7 +64,7 @@ export interface ChurnAssessment {
   customerId: number;
   pAlive: number;
   risk: number;
-  valueIfRetainedMinor: number;
+  valueIfActiveMinor: number;
   /** round(risk × predicted CLV): the sort key. */
   priorityMinor: number;
   clvMinor: number;
@@ -166,13 +166,13 @@ export function assessChurn(facts: readonly ChurnFacts[], t: ChurnThresholds, mo
     const reasons = churnReasons(f, t, money);
     if (reasons.length === 0) continue;
     const risk = 1 - f.pAlive;
-    const valueIfRetained = f.clvIfActiveMinor ?? f.clvMinor;
+    const valueIfActive = f.clvIfActiveMinor ?? f.clvMinor;
     const gaps = f.purchaseDays - 1;
     out.push({
       customerId: f.customerId,
       pAlive: f.pAlive,
       risk,
-      valueIfRetainedMinor: valueIfRetained,
+      valueIfActiveMinor: valueIfActive,
       priorityMinor: Math.round(risk * f.clvMinor),
       clvMinor: f.clvMinor,
       daysSinceLast: f.asOfDay - f.lastDay,
@@ -213,7 +213,7 @@ export interface ChurnRiskView {
   name: string | null;
   pAlive: number;
   risk: number;
-  valueIfRetainedMinor: number;
+  valueIfActiveMinor: number;
   priorityMinor: number;
   clvMinor: number;
   daysSinceLast: number;
@@ -252,7 +252,7 @@ export function toChurnRiskView(r: ChurnRiskRow & { external_id: string; name: s
     name: r.name,
     pAlive: Number(r.p_alive),
     risk: Number(r.risk),
-    valueIfRetainedMinor: Number(r.value_if_retained_minor),
+    valueIfActiveMinor: Number(r.value_if_active_minor),
     priorityMinor: Number(r.priority_minor),
     clvMinor: Number(r.clv_minor),
     daysSinceLast: Number(r.days_since_last),
@@ -361,7 +361,7 @@ export async function runChurn(db: Db, o: RunChurnOptions): Promise<ChurnResult>
       i + 1,
       a.pAlive,
       a.risk,
-      a.valueIfRetainedMinor,
+      a.valueIfActiveMinor,
       a.priorityMinor,
       a.clvMinor,
       a.daysSinceLast,

@@ -15,7 +15,7 @@ export {
   type ModelRunView,
 } from './fit.js';
 export { fitSummaryFile, parseSummaryText, readSummaryFile, type SummaryFile, type SummaryFileRow } from './summary-file.js';
-export { validateModels, type ModelValidation, type TrackingPointView, type ValidateOptions, type ValidationReport } from './validate.js';
+export { validateModels, type FrequencyBucketView, type ModelValidation, type TrackingPointView, type ValidateOptions, type ValidationReport } from './validate.js';
 export { expectedWaitIfActive } from './next-purchase.js';
 export {
   customerPredictionView,

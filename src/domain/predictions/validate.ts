@@ -1,4 +1,4 @@
-import { holdoutReport, type FrequencyBucket, type ModelName, type RepeatModel } from '../../analytics/clv/index.js';
+import { holdoutReport, type ModelName, type RepeatModel } from '../../analytics/clv/index.js';
 import type { Db } from '../../storage/db.js';
 import { repeatPurchasesPerPeriod } from '../../storage/predictions.repo.js';
 import { PatronError } from '../errors.js';
@@ -25,11 +25,20 @@ export interface TrackingPointView {
   expectedCumulative: number;
 }
 
+/** Mean holdout purchases of customers with the same calibration frequency; means are null for an empty bucket. */
+export interface FrequencyBucketView {
+  label: string;
+  frequency: number;
+  customers: number;
+  actualMean: number | null;
+  predictedMean: number | null;
+}
+
 export interface ModelValidation {
   model: 'bg-nbd' | 'pareto-nbd';
   run: ModelRunView;
   totals: { actual: number; predicted: number; relativeError: number };
-  byFrequency: FrequencyBucket[];
+  byFrequency: FrequencyBucketView[];
   tracking: TrackingPointView[];
 }
 
@@ -41,8 +50,8 @@ export interface ValidationReport {
   holdoutLength: number;
   /** First day of period 1 (the cohort's first purchase day). */
   origin: string;
+  /** The cohort: customers whose first purchase is on or before the calibration end. */
   customers: number;
-  /** Customers whose first purchase is after the calibration end are not in the cohort. */
   models: ModelValidation[];
 }
 
@@ -97,7 +106,11 @@ export async function validateModels(db: Db, o: ValidateOptions): Promise<Valida
       model: model as ModelName as 'bg-nbd' | 'pareto-nbd',
       run,
       totals: report.totals,
-      byFrequency: report.byFrequency,
+      byFrequency: report.byFrequency.map((b) => ({
+        ...b,
+        actualMean: Number.isFinite(b.actualMean) ? b.actualMean : null,
+        predictedMean: Number.isFinite(b.predictedMean) ? b.predictedMean : null,
+      })),
       tracking: report.tracking!.map((p) => ({
         period: p.period,
         start: dayToDate(originDay + (p.period - 1) * pd),

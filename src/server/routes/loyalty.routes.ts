@@ -780,14 +780,21 @@ export function registerLoyaltyRoutes(app: App, deps: AppDeps): void {
       onRequest: requirePermission('loyalty:operate'),
       schema: {
         tags: ['loyalty'],
-        summary: 'Correct a member’s points with a reason (a new entry; nothing is edited)',
-        body: z.strictObject({ idempotencyKey: Key, ...MemberRefFields, points: z.number().int(), reason: z.string().trim().min(3).max(500), venueCode: VenueCode }),
+        summary: 'Correct a member’s points, or grant or correct bonus stored value, with a reason (a new entry; nothing is edited)',
+        body: z.strictObject({
+          idempotencyKey: Key,
+          ...MemberRefFields,
+          points: z.number().int().describe('Points, or minor units when unit is stored_value; negative takes'),
+          unit: z.enum(['points', 'stored_value']).default('points').describe('stored_value: credited as bonus (spendable, not paid out in cash)'),
+          reason: z.string().trim().min(3).max(500),
+          venueCode: VenueCode,
+        }),
         response: { 201: TxnResultSchema, ...writeErrors },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      return sendTxn(reply, await adjust(db, { key: b.idempotencyKey, member: memberRefOf(b), points: b.points, reason: b.reason }, await opContext(request, b.venueCode)));
+      return sendTxn(reply, await adjust(db, { key: b.idempotencyKey, member: memberRefOf(b), points: b.points, reason: b.reason, unit: b.unit }, await opContext(request, b.venueCode)));
     },
   );
 

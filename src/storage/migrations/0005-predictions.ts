@@ -107,7 +107,7 @@ async function up(db: Kysely<any>, t: DialectTypes): Promise<void> {
     .addColumn('rank', 'integer', (c) => c.notNull())
     .addColumn('p_alive', t.real, (c) => c.notNull())
     .addColumn('risk', t.real, (c) => c.notNull())
-    .addColumn('value_if_retained_minor', t.bigint, (c) => c.notNull())
+    .addColumn('value_if_active_minor', t.bigint, (c) => c.notNull())
     .addColumn('priority_minor', t.bigint, (c) => c.notNull())
     .addColumn('clv_minor', t.bigint, (c) => c.notNull())
     .addColumn('days_since_last', 'integer', (c) => c.notNull())

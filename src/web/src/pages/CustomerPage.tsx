@@ -335,6 +335,7 @@ export default function CustomerPage() {
               />
             </Card>
             <CustomerExtras.Value customerId={c.id} />
+            <CustomerExtras.Prediction customerId={c.id} />
             <CustomerExtras.Suggest customerId={c.id} />
             <Card className="panel" variant="borderless" title={t('c360.referrals', { n: f.integer(data.referrals.total) })}>
               {data.referrals.items.length ? (

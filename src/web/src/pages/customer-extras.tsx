@@ -1,10 +1,11 @@
-import { Card, Descriptions, Flex, Tag, Tooltip, Typography } from 'antd';
+import { Card, Descriptions, Flex, Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Suggestions } from '../api/actions';
 import type { CustomerValue, Label } from '../api/analytics';
 import type { Member } from '../api/loyalty';
+import type { CustomerPredictions } from '../api/predictions';
 import type { Venue } from '../api/types';
 import type { Case } from '../api/voice';
 import { MemberView } from './loyalty/MemberView';
@@ -239,6 +240,73 @@ function SuggestionsBody({ customerId }: { customerId: number }) {
   );
 }
 
+function PredictionBody({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { data, error, reload } = useApi<CustomerPredictions>(`/api/customers/${customerId}/predictions`);
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading rows={3} />;
+  if (!data.predictionRun) return <EmptyState title={t('c360.noPrediction')} action={<Link to="/predictions">{t('nav.predictions')}</Link>} />;
+  const p = data.prediction;
+  if (!p) return <EmptyState title={t('c360.notPredicted', { date: f.day(data.predictionRun.asOf) })} />;
+  const c = data.churn;
+  const pct = Math.round(p.pAlive * 100);
+  return (
+    <Flex vertical gap={10}>
+      <Flex align="center" gap={16}>
+        <Progress type="dashboard" percent={pct} size={88} strokeColor={p.pAlive < 0.5 ? '#ff4d4f' : '#52c41a'} format={() => <span style={{ fontSize: 18 }}>{pct}%</span>} aria-label="P(alive)" />
+        <div>
+          <Typography.Text type="secondary">P(alive)</Typography.Text>
+          <div>
+            {c.atRisk ? (
+              <Tag color="red">{t('c360.atRiskRank', { rank: c.rank })}</Tag>
+            ) : (
+              <Tag color="green">{t('c360.notAtRisk')}</Tag>
+            )}
+          </div>
+        </div>
+      </Flex>
+      <Descriptions
+        column={1}
+        size="small"
+        colon={false}
+        styles={{ label: { width: 120, color: 'rgba(0,0,0,0.5)' } }}
+        items={[
+          { key: 'clv', label: t('c360.predictedClv', { n: data.predictionRun.horizon, period: t(`predictions.period_${data.predictionRun.period}`) }), children: <b className="num">{f.money(p.clvMinor)}</b> },
+          { key: 'exp', label: t('predictions.expectedPurchases'), children: f.number(p.expectedPurchases, 1) },
+          { key: 'aov', label: t('c360.expectedOrder'), children: f.money(p.expectedOrderValueMinor) },
+          { key: 'next', label: t('c360.nextIfActive'), children: p.daysToNextIfActive === null ? '—' : t('c360.inDays', { n: f.number(p.daysToNextIfActive, 0) }) },
+        ]}
+      />
+      {c.reasons.length > 0 && (
+        <Flex vertical gap={4}>
+          {c.reasons.map((r) => (
+            <Typography.Text key={r.code} type="danger" style={{ fontSize: 12 }}>
+              • {t(`predictions.reason_${r.code}`, { defaultValue: r.code })}: {r.text}
+            </Typography.Text>
+          ))}
+        </Flex>
+      )}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('c360.predictedAsOf', { date: f.day(data.predictionRun.asOf) })}
+      </Typography.Text>
+    </Flex>
+  );
+}
+
+/** Predicted value, probability alive and churn risk with reasons. */
+function Prediction({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const caps = useCapabilities();
+  const { can } = useSession();
+  if (!caps.ready || !caps.has('GET', '/api/customers/:id/predictions') || !can('analytics:read')) return null;
+  return (
+    <Card className="panel" variant="borderless" title={t('c360.predictionTitle')} data-testid="customer-prediction">
+      <PredictionBody customerId={customerId} />
+    </Card>
+  );
+}
+
 /** Next-best products from basket rules and sequence patterns. */
 function Suggest({ customerId }: { customerId: number }) {
   const { t } = useTranslation();
@@ -267,4 +335,4 @@ function useTabs(customerId: number, phone: string | null) {
   return items;
 }
 
-export const CustomerExtras = { Value, Suggest, useTabs };
+export const CustomerExtras = { Value, Prediction, Suggest, useTabs };

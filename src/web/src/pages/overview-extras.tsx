@@ -2,6 +2,7 @@ import { Card, Col, Empty, Flex, Row, Statistic, Tooltip, Typography } from 'ant
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { MigrationData, Report, RfmData, Snapshot } from '../api/analytics';
+import type { ChurnRun } from '../api/predictions';
 import type { SurveyMetrics, SurveySummary } from '../api/voice';
 import { Chart } from '../components/Chart';
 import { EmptyState, Loading, SoonTag } from '../components/states';
@@ -16,9 +17,23 @@ import { RFM_SEGMENT_COLORS } from './value/segment-colors';
  * value snapshots). Each shows "not available yet" until its route exists.
  */
 function ChurnRisk() {
+  const { t } = useTranslation();
+  const f = useFormat();
   const caps = useCapabilities();
-  if (!caps.ready || !(caps.hasPrefix('/api/models') || caps.hasPrefix('/api/predictions'))) return <SoonTag />;
-  return <SoonTag />;
+  const { can } = useSession();
+  const available = caps.ready && caps.has('GET', '/api/churn/runs') && can('analytics:read');
+  const { data } = useApi<{ items: ChurnRun[] }>(available ? '/api/churn/runs' : null, { limit: 1 });
+  if (!available) return <SoonTag />;
+  if (!data) return <span>…</span>;
+  const run = data.items[0];
+  if (!run) return <Link to="/predictions">{t('overview.runChurn')}</Link>;
+  return (
+    <Tooltip title={t('overview.churnFrom', { date: f.day(run.asOf), value: f.moneyCompact(run.clvAtRiskMinor) })}>
+      <Link to="/predictions" style={{ color: '#cf1322' }}>
+        {f.integer(run.atRisk)}
+      </Link>
+    </Tooltip>
+  );
 }
 
 function NpsValue({ survey }: { survey: SurveySummary }) {
