@@ -8,6 +8,7 @@ import type { OrderInput } from '../../domain/orders/order-input.js';
 import { appendAudit } from '../../storage/audit.repo.js';
 import { getVenueById } from '../../storage/customers.repo.js';
 import { saveOrders } from '../../storage/orders.repo.js';
+import { accrueForOrders } from '../../domain/loyalty/orders.js';
 import type { Database } from '../../storage/schema.js';
 import { getSettings } from '../../storage/settings.repo.js';
 import { principal, requirePermission, writeContext } from '../auth.js';
@@ -79,7 +80,7 @@ export function registerOrderRoutes(app: App, deps: AppDeps): void {
     const p = request.principal!;
     const settings = await getSettings(db);
     const orders = normalizeAll(raw, settings, pathOf);
-    return db.transaction().execute(async (trx) => {
+    const result = await db.transaction().execute(async (trx) => {
       await applyVenueScope(trx, p, orders);
       const result = await saveOrders(trx, orders, { now: w.now });
       await appendAudit(trx, {
@@ -92,6 +93,13 @@ export function registerOrderRoutes(app: App, deps: AppDeps): void {
       });
       return result;
     });
+    // Loyalty points follow the stored order (members only; returns take back what was earned).
+    // After the commit, in the ledger's own transactions: a ledger refusal never loses the order,
+    // and accrual is idempotent per order, so a retried POST earns nothing twice.
+    if (result.inserted || result.updated) {
+      await accrueForOrders(deps.db, orders.map((o) => o.externalId), w);
+    }
+    return result;
   }
 
   app.post(
