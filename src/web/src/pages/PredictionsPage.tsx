@@ -170,7 +170,7 @@ function Holdout({ asOf }: { asOf: string }) {
                 title: { text: t('predictions.byFrequency'), textStyle: { fontSize: 13, fontWeight: 500 } },
                 tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => f.number(Number(v), 2) },
                 legend: { top: 0, right: 0 },
-                grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+                grid: { left: 8, right: 16, top: 40, bottom: 30, containLabel: true },
                 xAxis: { type: 'category', name: t('predictions.calibrationPurchases'), nameLocation: 'middle', nameGap: 24, data: first.byFrequency.map((b) => b.label) },
                 yAxis: { type: 'value' },
                 series: [
