@@ -57,9 +57,12 @@ export interface PurchaseSummaryRow {
 }
 
 /**
- * Per-customer summaries in SQL: orders are first merged per (customer, day) — same-day purchases
- * are one purchase, as in the CDNOW convention of Fader, Hardie & Lee (2005) — then aggregated per
- * customer. Sorted by customer id. No loop over orders outside the database.
+ * Per-customer summaries in SQL, one aggregate over the orders: same-day purchases are one purchase
+ * (distinct days; the CDNOW convention of Fader, Hardie & Lee 2005), amounts are summed. The spend
+ * of the first purchase day (to separate repeat spend) is looked up only for repeat buyers, through
+ * the (customer_id, day) index; measured on 4.3 million orders in SQLite this is about half the
+ * work of first merging per (customer, day) and aggregating again. Sorted by customer id. No loop
+ * over orders outside the database.
  */
 export async function purchaseSummaries(k: Kysely<Database>, o: PurchaseSummaryOptions): Promise<PurchaseSummaryRow[]> {
   const cal = o.calibrationEndDay;
@@ -67,28 +70,53 @@ export async function purchaseSummaries(k: Kysely<Database>, o: PurchaseSummaryO
   const recentFrom = o.recentFromDay ?? cal;
   const earlierFrom = o.earlierFromDay ?? recentFrom;
   const r = await sql<PurchaseSummaryRow>`
-    with d as (
-      select o.customer_id as customer_id, o.day as day, sum(o.total_minor) as amount
+    select g.customer_id as customer_id, g.first_day as first_day, g.last_day as last_day,
+      g.purchase_days as purchase_days, g.holdout_days as holdout_days,
+      g.calibration_minor as calibration_minor,
+      case when g.purchase_days > 1 then (
+        select sum(o2.total_minor) from orders o2
+        where o2.customer_id = g.customer_id and o2.day = g.first_day and o2.kind = 'sale' and o2.status = 'completed'
+      ) else g.calibration_minor end as first_minor,
+      g.holdout_minor as holdout_minor, g.recent_minor as recent_minor, g.earlier_minor as earlier_minor
+    from (
+      select o.customer_id as customer_id,
+        min(o.day) as first_day,
+        max(case when o.day <= ${cal} then o.day end) as last_day,
+        count(distinct case when o.day <= ${cal} then o.day end) as purchase_days,
+        count(distinct case when o.day > ${cal} then o.day end) as holdout_days,
+        sum(case when o.day <= ${cal} then o.total_minor else 0 end) as calibration_minor,
+        sum(case when o.day > ${cal} then o.total_minor else 0 end) as holdout_minor,
+        sum(case when o.day > ${recentFrom} and o.day <= ${cal} then o.total_minor else 0 end) as recent_minor,
+        sum(case when o.day > ${earlierFrom} and o.day <= ${recentFrom} then o.total_minor else 0 end) as earlier_minor
       from orders o
       where ${PURCHASE} and o.day <= ${end}
-      group by o.customer_id, o.day
-    ), f as (
-      select customer_id, min(day) as first_day from d group by customer_id
-    )
-    select d.customer_id as customer_id,
-      f.first_day as first_day,
-      max(case when d.day <= ${cal} then d.day end) as last_day,
-      sum(case when d.day <= ${cal} then 1 else 0 end) as purchase_days,
-      sum(case when d.day > ${cal} then 1 else 0 end) as holdout_days,
-      sum(case when d.day <= ${cal} then d.amount else 0 end) as calibration_minor,
-      sum(case when d.day = f.first_day then d.amount else 0 end) as first_minor,
-      sum(case when d.day > ${cal} then d.amount else 0 end) as holdout_minor,
-      sum(case when d.day > ${recentFrom} and d.day <= ${cal} then d.amount else 0 end) as recent_minor,
-      sum(case when d.day > ${earlierFrom} and d.day <= ${recentFrom} then d.amount else 0 end) as earlier_minor
-    from d join f on f.customer_id = d.customer_id
-    where f.first_day <= ${cal}
-    group by d.customer_id, f.first_day
-    order by d.customer_id
+      group by o.customer_id
+    ) g
+    where g.first_day <= ${cal}
+    order by g.customer_id
+  `.execute(k);
+  return r.rows;
+}
+
+/**
+ * Spend per customer in two windows before the as-of day: recent = (recentFromDay, asOfDay],
+ * earlier = (earlierFromDay, recentFromDay]. Only customers with a purchase in either window;
+ * sorted by customer id. The unary plus keeps SQLite off the day index: walking the
+ * (customer_id, day) index in order and grouping as it goes was 3.5x faster on 4.3 million orders
+ * than fetching a year of orders by day and sorting them by customer (harmless in PostgreSQL).
+ */
+export async function spendWindows(
+  k: Kysely<Database>,
+  o: { asOfDay: number; recentFromDay: number; earlierFromDay: number },
+): Promise<{ customer_id: number; recent_minor: number; earlier_minor: number }[]> {
+  const r = await sql<{ customer_id: number; recent_minor: number; earlier_minor: number }>`
+    select o.customer_id as customer_id,
+      sum(case when o.day > ${o.recentFromDay} then o.total_minor else 0 end) as recent_minor,
+      sum(case when o.day <= ${o.recentFromDay} then o.total_minor else 0 end) as earlier_minor
+    from orders o
+    where ${PURCHASE} and +o.day > ${o.earlierFromDay} and +o.day <= ${o.asOfDay}
+    group by o.customer_id
+    order by o.customer_id
   `.execute(k);
   return r.rows;
 }
@@ -218,9 +246,16 @@ export async function predictionPage(
   return q.execute();
 }
 
-/** All of a run's predictions in customer-id order (for the churn warning and exports). */
-export async function allPredictions(k: Kysely<Database>, runId: number): Promise<CustomerPredictionRow[]> {
-  return k.selectFrom('customer_predictions').selectAll().where('run_id', '=', runId).orderBy('customer_id').execute();
+export type ChurnInputRow = Pick<CustomerPredictionRow, 'customer_id' | 'x' | 'first_day' | 'last_day' | 'p_alive' | 'clv_minor' | 'clv_if_active_minor'>;
+
+/** What the churn warning needs of every prediction of a run, in customer-id order (only these columns: half the reading time of all). */
+export async function churnInputs(k: Kysely<Database>, runId: number): Promise<ChurnInputRow[]> {
+  return k
+    .selectFrom('customer_predictions')
+    .select(['customer_id', 'x', 'first_day', 'last_day', 'p_alive', 'clv_minor', 'clv_if_active_minor'])
+    .where('run_id', '=', runId)
+    .orderBy('customer_id')
+    .execute();
 }
 
 export async function customerPrediction(k: Kysely<Database>, runId: number, customerId: number): Promise<CustomerPredictionRow | undefined> {

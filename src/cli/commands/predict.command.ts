@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -36,7 +37,9 @@ function number(flag: string, text: string | undefined): number | undefined {
 
 /** Writes every customer of the latest run, page by page, so a million rows never sit in memory as text. */
 async function exportAll(db: Db, out: Writable, format: 'csv' | 'json', decimals: number, head: string): Promise<void> {
-  const write = (s: string) => new Promise<void>((resolve, reject) => (out.write(s, (e) => (e ? reject(e) : resolve()))));
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
   await write(format === 'csv' ? predictionFormat.PREDICTION_CSV_HEADER.join(',') + '\n' : head);
   let cursor: string | undefined;
   let first = true;

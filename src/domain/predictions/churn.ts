@@ -1,6 +1,6 @@
 import type { Db } from '../../storage/db.js';
 import {
-  allPredictions,
+  churnInputs,
   churnRiskPage,
   customerChurnHistory,
   getChurnRun,
@@ -8,13 +8,12 @@ import {
   latestChurnRun,
   latestPredictionRun,
   listChurnRuns,
-  purchaseSummaries,
+  spendWindows,
   type ChurnRiskRow,
   type ChurnRun,
 } from '../../storage/predictions.repo.js';
 import { getSettings } from '../../storage/settings.repo.js';
 import { PatronError } from '../errors.js';
-import { formatMinor } from '../money.js';
 import { localToUtcMs } from '../time.js';
 import { customerVoiceSignals, type CustomerVoiceSignal } from '../voice/signals.js';
 import { DEFAULTS, type ChurnThresholds } from './defaults.js';
@@ -36,13 +35,34 @@ import { runPredictions, toPredictionRunView, type PredictOptions, type Predicti
  */
 export type ChurnReasonCode = 'p-alive' | 'overdue' | 'falling-spend' | 'complaints' | 'low-satisfaction';
 
-export interface ChurnReason {
+/**
+ * Why a customer is at risk, as data: stored like this (no text, so a run of half a million rows
+ * stays small and the wording can be changed or translated later) and put into words on reading
+ * (describeReason).
+ */
+export interface ChurnReasonData {
   code: ChurnReasonCode;
-  /** One sentence for a manager. */
-  text: string;
-  /** The measured value and the threshold it crossed (P(alive) | days-over-rhythm ratio | spend ratio | count). */
+  /** The measured value and the threshold it crossed: P(alive) | days / mean gap | recent / earlier spend | count. */
   value: number;
   threshold: number;
+  /** overdue: days since the last purchase and the mean gap between purchase days. */
+  days?: number;
+  gapDays?: number;
+  /** falling-spend: the two windows (minor units). */
+  recentMinor?: number;
+  earlierMinor?: number;
+  /** complaints. */
+  recentCases?: number;
+  openCases?: number;
+  severeCases?: number;
+  /** low-satisfaction: low scores in the window, and the latest NPS answer when it was a detractor's. */
+  lowScores?: number;
+  detractorNps?: number | null;
+}
+
+export interface ChurnReason extends ChurnReasonData {
+  /** One sentence for a manager. */
+  text: string;
 }
 
 /** What the warning knows about one customer as of the run's date. Money in minor units. */
@@ -75,7 +95,7 @@ export interface ChurnAssessment {
   recentCases: number;
   openCases: number;
   lowScores: number;
-  reasons: ChurnReason[];
+  reasons: ChurnReasonData[];
 }
 
 const pct = (v: number) => (v > 0 && v < 0.0005 ? '<0.1%' : `${(v * 100).toFixed(1)}%`);
@@ -106,64 +126,78 @@ export function resolveThresholds(partial: Partial<ChurnThresholds> = {}): Churn
 }
 
 /**
- * The reasons one customer is at risk (empty: not at risk). Comparisons are strict and done in
- * integers where the inputs are integers, so a value exactly at a threshold is not a reason.
+ * The reasons one customer is at risk (empty: not at risk), as data. Comparisons are strict and
+ * done in integers where the inputs are integers, so a value exactly at a threshold is not a reason.
  */
-export function churnReasons(f: ChurnFacts, t: ChurnThresholds, money: (minor: number) => string): ChurnReason[] {
-  const reasons: ChurnReason[] = [];
-  if (f.pAlive < t.pAliveThreshold) {
-    reasons.push({
-      code: 'p-alive',
-      text: `probably no longer buying: P(alive) ${pct(f.pAlive)}, under the ${pct(t.pAliveThreshold)} threshold`,
-      value: f.pAlive,
-      threshold: t.pAliveThreshold,
-    });
-  }
-  const daysSince = f.asOfDay - f.lastDay;
+export function churnReasonData(f: ChurnFacts, t: ChurnThresholds): ChurnReasonData[] {
+  const reasons: ChurnReasonData[] = [];
+  if (f.pAlive < t.pAliveThreshold) reasons.push({ code: 'p-alive', value: f.pAlive, threshold: t.pAliveThreshold });
   if (f.purchaseDays >= t.minPurchaseDaysForRhythm) {
+    const daysSince = f.asOfDay - f.lastDay;
     const gaps = f.purchaseDays - 1;
     const span = f.lastDay - f.firstDay;
     // daysSince > factor × span / gaps, without dividing: exact for integer day counts.
     if (daysSince * gaps > t.overdueFactor * span) {
-      const meanGap = span / gaps;
-      reasons.push({
-        code: 'overdue',
-        text: `overdue: no purchase for ${plural(daysSince, 'day')}, while they bought every ${meanGap.toFixed(1)} days on average (${(daysSince / meanGap).toFixed(1)}x their rhythm; threshold ${t.overdueFactor}x)`,
-        value: daysSince / meanGap,
-        threshold: t.overdueFactor,
-      });
+      const gapDays = span / gaps;
+      reasons.push({ code: 'overdue', value: daysSince / gapDays, threshold: t.overdueFactor, days: daysSince, gapDays });
     }
   }
   if (f.earlierMinor >= t.minEarlierSpendMinor && f.recentMinor < (1 - t.spendDrop) * f.earlierMinor) {
-    const change = f.recentMinor / f.earlierMinor - 1;
-    reasons.push({
-      code: 'falling-spend',
-      text: `spend falling: ${money(f.recentMinor)} in the last ${t.spendWindowDays} days against ${money(f.earlierMinor)} in the ${t.spendWindowDays} days before (${(change * 100).toFixed(0)}%)`,
-      value: f.recentMinor / f.earlierMinor,
-      threshold: 1 - t.spendDrop,
-    });
+    reasons.push({ code: 'falling-spend', value: f.recentMinor / f.earlierMinor, threshold: 1 - t.spendDrop, recentMinor: f.recentMinor, earlierMinor: f.earlierMinor });
   }
   const v = f.voice;
   if (v && (v.recentCases > 0 || v.openCases > 0)) {
-    const parts: string[] = [];
-    if (v.recentCases > 0) parts.push(`${plural(v.recentCases, 'complaint')} in the last ${t.voiceWindowDays} days${v.severeRecentCases > 0 ? ` (${v.severeRecentCases} severe)` : ''}`);
-    if (v.openCases > 0) parts.push(`${plural(v.openCases, 'complaint')} still open`);
-    reasons.push({ code: 'complaints', text: parts.join('; '), value: v.recentCases + v.openCases, threshold: 0 });
+    reasons.push({
+      code: 'complaints',
+      value: v.recentCases + v.openCases,
+      threshold: 0,
+      recentCases: v.recentCases,
+      openCases: v.openCases,
+      severeCases: v.severeRecentCases,
+    });
   }
   if (v && (v.lowScores > 0 || v.detractor)) {
-    const parts: string[] = [];
-    if (v.lowScores > 0) parts.push(`${plural(v.lowScores, 'low satisfaction score')} in the last ${t.voiceWindowDays} days`);
-    if (v.detractor) parts.push(`latest NPS answer ${v.latestNps} (a detractor)`);
-    reasons.push({ code: 'low-satisfaction', text: parts.join('; '), value: v.lowScores, threshold: 0 });
+    reasons.push({ code: 'low-satisfaction', value: v.lowScores, threshold: 0, lowScores: v.lowScores, detractorNps: v.detractor ? v.latestNps : null });
   }
   return reasons;
 }
 
+/** One sentence for a manager. */
+export function describeReason(r: ChurnReasonData, t: ChurnThresholds, money: (minor: number) => string): string {
+  switch (r.code) {
+    case 'p-alive':
+      return `probably no longer buying: P(alive) ${pct(r.value)}, under the ${pct(r.threshold)} threshold`;
+    case 'overdue':
+      return `overdue: no purchase for ${plural(r.days ?? 0, 'day')}, while they bought every ${(r.gapDays ?? 0).toFixed(1)} days on average (${r.value.toFixed(1)}x their rhythm; threshold ${r.threshold}x)`;
+    case 'falling-spend':
+      return `spend falling: ${money(r.recentMinor ?? 0)} in the last ${t.spendWindowDays} days against ${money(r.earlierMinor ?? 0)} in the ${t.spendWindowDays} days before (${((r.value - 1) * 100).toFixed(0)}%)`;
+    case 'complaints': {
+      const parts: string[] = [];
+      if ((r.recentCases ?? 0) > 0) {
+        parts.push(`${plural(r.recentCases!, 'complaint')} in the last ${t.voiceWindowDays} days${(r.severeCases ?? 0) > 0 ? ` (${r.severeCases} severe)` : ''}`);
+      }
+      if ((r.openCases ?? 0) > 0) parts.push(`${plural(r.openCases!, 'complaint')} still open`);
+      return parts.join('; ');
+    }
+    case 'low-satisfaction': {
+      const parts: string[] = [];
+      if ((r.lowScores ?? 0) > 0) parts.push(`${plural(r.lowScores!, 'low satisfaction score')} in the last ${t.voiceWindowDays} days`);
+      if (r.detractorNps !== null && r.detractorNps !== undefined) parts.push(`latest NPS answer ${r.detractorNps} (a detractor)`);
+      return parts.join('; ');
+    }
+  }
+}
+
+/** The reasons with their sentences. */
+export function churnReasons(f: ChurnFacts, t: ChurnThresholds, money: (minor: number) => string): ChurnReason[] {
+  return churnReasonData(f, t).map((r) => ({ ...r, text: describeReason(r, t, money) }));
+}
+
 /** At-risk customers (any reason), ranked by priority (risk × predicted CLV), then risk, then customer id. */
-export function assessChurn(facts: readonly ChurnFacts[], t: ChurnThresholds, money: (minor: number) => string): ChurnAssessment[] {
+export function assessChurn(facts: readonly ChurnFacts[], t: ChurnThresholds): ChurnAssessment[] {
   const out: ChurnAssessment[] = [];
   for (const f of facts) {
-    const reasons = churnReasons(f, t, money);
+    const reasons = churnReasonData(f, t);
     if (reasons.length === 0) continue;
     const risk = 1 - f.pAlive;
     const valueIfActive = f.clvIfActiveMinor ?? f.clvMinor;
@@ -244,7 +278,11 @@ export function toChurnRunView(r: ChurnRun): ChurnRunView {
   };
 }
 
-export function toChurnRiskView(r: ChurnRiskRow & { external_id: string; name: string | null }): ChurnRiskView {
+export function toChurnRiskView(
+  r: ChurnRiskRow & { external_id: string; name: string | null },
+  t: ChurnThresholds,
+  money: (minor: number) => string,
+): ChurnRiskView {
   return {
     rank: Number(r.rank),
     customerId: Number(r.customer_id),
@@ -262,7 +300,7 @@ export function toChurnRiskView(r: ChurnRiskRow & { external_id: string; name: s
     recentCases: Number(r.recent_cases),
     openCases: Number(r.open_cases),
     lowScores: Number(r.low_scores),
-    reasons: JSON.parse(r.reasons) as ChurnReason[],
+    reasons: (JSON.parse(r.reasons) as ChurnReasonData[]).map((x) => ({ ...x, text: describeReason(x, t, money) })),
   };
 }
 
@@ -286,16 +324,31 @@ export interface ChurnResult {
   /** True when this call made a new prediction run. */
   predicted: boolean;
   items: ChurnRiskView[];
+  /** Milliseconds per phase. */
+  timings: { predictMs: number; readMs: number; voiceMs: number; assessMs: number; writeMs: number };
 }
 
-/** A money formatter in the business currency ("CNY 1,234.50"). */
+/** A money formatter in the business currency ("CNY 1,234.50"); called for every reason, so no regexes. */
 export function moneyFormatter(currency: string, decimals: number): (minor: number) => string {
+  const scale = 10 ** decimals;
   return (minor) => {
-    const s = formatMinor(Math.round(minor), decimals);
-    const [int, frac] = s.replace('-', '').split('.') as [string, string | undefined];
-    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return `${minor < 0 ? '-' : ''}${currency} ${grouped}${frac !== undefined ? `.${frac}` : ''}`;
+    const m = Math.round(minor);
+    const abs = Math.abs(m);
+    const intPart = String(Math.floor(abs / scale));
+    let grouped = '';
+    for (let i = 0; i < intPart.length; i++) {
+      if (i > 0 && (intPart.length - i) % 3 === 0) grouped += ',';
+      grouped += intPart[i];
+    }
+    const frac = decimals > 0 ? '.' + String(abs % scale).padStart(decimals, '0') : '';
+    return `${m < 0 ? '-' : ''}${currency} ${grouped}${frac}`;
   };
+}
+
+/** The business currency's formatter. */
+export async function businessMoney(db: Db): Promise<(minor: number) => string> {
+  const s = await getSettings(db.kysely);
+  return moneyFormatter(s.currency, s.currencyDecimals);
 }
 
 /**
@@ -309,48 +362,54 @@ export async function runChurn(db: Db, o: RunChurnOptions): Promise<ChurnResult>
   const t0 = performance.now();
   let latest = await latestPredictionRun(db.kysely);
   let predicted = false;
+  const tPredict = performance.now();
   if (o.refresh || !latest || (o.asOf !== undefined && o.asOf !== latest.as_of)) {
     await runPredictions(db, { ...o.predict, asOf: o.asOf, actor: o.actor, now: o.now });
     latest = await latestPredictionRun(db.kysely);
     predicted = true;
   }
+  const predictMs = performance.now() - tPredict;
+  const tRead = performance.now();
   const prun = toPredictionRunView(latest!);
   const asOfDay = Number(latest!.as_of_day);
   const w = thresholds.spendWindowDays;
-  const [facts, predictions, settings] = await Promise.all([
-    purchaseSummaries(db.kysely, { calibrationEndDay: asOfDay, recentFromDay: asOfDay - w, earlierFromDay: asOfDay - 2 * w }),
-    allPredictions(db.kysely, prun.id),
+  // Purchase history from the prediction rows (same as-of date); only the spend windows are read anew.
+  const [windows, predictions, settings] = await Promise.all([
+    spendWindows(db.kysely, { asOfDay, recentFromDay: asOfDay - w, earlierFromDay: asOfDay - 2 * w }),
+    churnInputs(db.kysely, prun.id),
     getSettings(db.kysely),
   ]);
+  const readMs = performance.now() - tRead;
+  const tVoice = performance.now();
   // Voice signals as of the end of the as-of day in the business time zone.
   const asOfInstant = new Date(localToUtcMs((asOfDay + 1) * 86_400_000, settings.timeZone) - 1);
   const voice = new Map<number, CustomerVoiceSignal>();
   for (const s of await customerVoiceSignals(db.kysely, asOfInstant, { windowDays: thresholds.voiceWindowDays })) voice.set(s.customerId, s);
-
+  const voiceMs = performance.now() - tVoice;
+  const tAssess = performance.now();
   // Both lists are in customer-id order: merge.
-  const input: ChurnFacts[] = [];
+  const input: ChurnFacts[] = new Array(predictions.length);
   let j = 0;
-  for (const p of predictions) {
+  for (let i = 0; i < predictions.length; i++) {
+    const p = predictions[i]!;
     const id = Number(p.customer_id);
-    while (j < facts.length && Number(facts[j]!.customer_id) < id) j++;
-    const f = facts[j];
-    if (!f || Number(f.customer_id) !== id) continue;
-    input.push({
+    while (j < windows.length && Number(windows[j]!.customer_id) < id) j++;
+    const win = j < windows.length && Number(windows[j]!.customer_id) === id ? windows[j]! : null;
+    input[i] = {
       customerId: id,
       pAlive: Number(p.p_alive),
       clvMinor: p.clv_minor === null ? 0 : Number(p.clv_minor),
       clvIfActiveMinor: p.clv_if_active_minor === null ? null : Number(p.clv_if_active_minor),
       asOfDay,
-      firstDay: Number(f.first_day),
-      lastDay: Number(f.last_day),
-      purchaseDays: Number(f.purchase_days),
-      recentMinor: Number(f.recent_minor),
-      earlierMinor: Number(f.earlier_minor),
+      firstDay: Number(p.first_day),
+      lastDay: Number(p.last_day),
+      purchaseDays: Number(p.x) + 1,
+      recentMinor: win ? Number(win.recent_minor) : 0,
+      earlierMinor: win ? Number(win.earlier_minor) : 0,
       voice: voice.get(id) ?? null,
-    });
+    };
   }
-  const money = moneyFormatter(settings.currency, settings.currencyDecimals);
-  const assessed = assessChurn(input, thresholds, money);
+  const assessed = assessChurn(input, thresholds);
   const reasonCounts: Record<ChurnReasonCode, number> = { 'p-alive': 0, overdue: 0, 'falling-spend': 0, complaints: 0, 'low-satisfaction': 0 };
   let clvAtRisk = 0;
   const rows = assessed.map((a, i) => {
@@ -374,6 +433,8 @@ export async function runChurn(db: Db, o: RunChurnOptions): Promise<ChurnResult>
       JSON.stringify(a.reasons),
     ];
   });
+  const assessMs = performance.now() - tAssess;
+  const tWrite = performance.now();
   const saved = await insertChurnRun(
     db,
     {
@@ -393,9 +454,11 @@ export async function runChurn(db: Db, o: RunChurnOptions): Promise<ChurnResult>
     },
     rows,
   );
+  const writeMs = performance.now() - tWrite;
   const run = toChurnRunView(saved);
-  const items = (await churnRiskPage(db.kysely, run.id, { limit })).map(toChurnRiskView);
-  return { run, predictionRun: prun, predicted, items };
+  const money = moneyFormatter(settings.currency, settings.currencyDecimals);
+  const items = (await churnRiskPage(db.kysely, run.id, { limit })).map((row) => toChurnRiskView(row, thresholds, money));
+  return { run, predictionRun: prun, predicted, items, timings: { predictMs, readMs, voiceMs, assessMs, writeMs } };
 }
 
 /** A recorded churn run (default the latest) with its top rows; NOT_FOUND with what to do when there is none. */
@@ -407,8 +470,10 @@ export async function churnList(db: Db, o: { runId?: number; limit?: number; aft
   const limit = o.limit ?? DEFAULTS.churn.limit;
   const rows = await churnRiskPage(db.kysely, Number(r.id), { limit: limit + 1, afterRank: o.afterRank });
   const more = rows.length > limit;
-  const items = rows.slice(0, limit).map(toChurnRiskView);
-  return { run: toChurnRunView(r), items, nextRank: more ? items[items.length - 1]!.rank : null };
+  const run = toChurnRunView(r);
+  const money = await businessMoney(db);
+  const items = rows.slice(0, limit).map((row) => toChurnRiskView(row, run.thresholds, money));
+  return { run, items, nextRank: more ? items[items.length - 1]!.rank : null };
 }
 
 export async function churnRuns(db: Db, limit: number = DEFAULTS.runsListed): Promise<ChurnRunView[]> {
@@ -433,6 +498,6 @@ export async function customerChurnTrend(db: Db, customerId: number, limit = DEF
     rank: Number(r.rank),
     pAlive: Number(r.p_alive),
     priorityMinor: Number(r.priority_minor),
-    reasons: (JSON.parse(r.reasons) as ChurnReason[]).map((x) => x.code),
+    reasons: (JSON.parse(r.reasons) as ChurnReasonData[]).map((x) => x.code),
   }));
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../storage/db.js';
 import { churnRiskOf, customerExists, latestChurnRun, latestPredictionRun } from '../../storage/predictions.repo.js';
 import { PatronError } from '../errors.js';
-import { customerChurnTrend, toChurnRiskView, type ChurnReason, type CustomerChurnPoint } from './churn.js';
+import { businessMoney, customerChurnTrend, toChurnRiskView, toChurnRunView, type ChurnReason, type CustomerChurnPoint } from './churn.js';
 import { customerPredictionView, toPredictionRunView, type CustomerPredictionView } from './predict.js';
 
 /** Everything the customer 360 shows about a customer's predicted value and churn risk. */
@@ -31,7 +31,7 @@ export async function customerPredictions(db: Db, customerId: number): Promise<C
   const run = prun ? toPredictionRunView(prun) : null;
   const prediction = run ? await customerPredictionView(db, run.id, customerId) : null;
   const risk = crun ? await churnRiskOf(db.kysely, Number(crun.id), customerId) : undefined;
-  const view = risk ? toChurnRiskView(risk) : null;
+  const view = risk ? toChurnRiskView(risk, toChurnRunView(crun!).thresholds, await businessMoney(db)) : null;
   return {
     customerId,
     predictionRun: run

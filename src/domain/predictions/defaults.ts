@@ -18,6 +18,10 @@ export const DEFAULTS = Object.freeze({
   margin: CLV_DEFAULTS.clv.margin,
   /** 'auto' fits BG/NBD and Pareto/NBD and predicts with the lower BIC. */
   model: 'auto' as 'auto' | 'bg-nbd' | 'pareto-nbd',
+  /** Models fitted in a worker thread with a time limit (see fit-runner.ts: Pareto/NBD can run away). */
+  fitInWorker: Object.freeze(['pareto-nbd'] as const),
+  /** Wall-clock limit of a guarded fit. At 1,000,000 customers a normal Pareto/NBD fit takes ~3 s. */
+  fitTimeoutMs: 60_000,
   /** Rows per page of GET /api/predictions and of printed lists. */
   pageSize: 100,
   maxPageSize: 1000,

@@ -14,6 +14,7 @@ import { insertModelRun, type ModelRun } from '../../storage/predictions.repo.js
 import { PatronError } from '../errors.js';
 import { loadCalibration, type Calibration } from './calibration.js';
 import { DEFAULTS, type PredictionPeriod } from './defaults.js';
+import { fitRepeatGuarded } from './fit-runner.js';
 
 /** Model names as people type them (CLI, API) to the names used in code and storage. */
 const MODEL_ALIASES: Record<string, ModelName> = {
@@ -108,6 +109,15 @@ export function fitRows(model: ModelName, rows: readonly (SummaryRow & { mx?: nu
   return fitGammaGamma(spendRows(rows));
 }
 
+/** As fitRows, with repeat models fitted under a time limit where needed (fit-runner.ts). */
+export async function fitRowsGuarded(
+  model: ModelName,
+  rows: readonly (SummaryRow & { mx?: number })[],
+  o: { timeoutMs?: number } = {},
+): Promise<AnyFit> {
+  return model === 'gamma-gamma' ? fitRows(model, rows) : fitRepeatGuarded(model, rows, o);
+}
+
 /** Gamma-Gamma input: (x, m_x) of every customer (the fit keeps repeat buyers with positive spend), identical pairs merged. */
 export function spendRows(rows: readonly { x: number; mx?: number; weight?: number }[]): SpendRow[] {
   const byX = new Map<number, Map<number, number>>();
@@ -194,9 +204,10 @@ export async function storeFit(db: Db, fit: AnyFit, profile: Record<string, unkn
 
 /** The one-line refusal: which model, what is missing, on which data. */
 export function unsupportedError(fit: { model: ModelName; code: string; reason: string }, where: string, run?: ModelRunView): PatronError {
+  const head = fit.code === 'optimiser-failed' ? `the ${MODEL_LABEL[fit.model]} fit failed` : `the data cannot support a ${MODEL_LABEL[fit.model]} model`;
   return new PatronError(
     'UNSUPPORTED_DATA',
-    `the data cannot support a ${MODEL_LABEL[fit.model]} model (${where}): ${fit.reason}`,
+    `${head} (${where}): ${fit.reason}`,
     { model: fit.model, code: fit.code, runId: run?.id ?? null, profile: run?.profile ?? null },
   );
 }
@@ -211,6 +222,8 @@ export interface FitOnOrdersOptions {
   period?: PredictionPeriod;
   actor: string;
   now: Date;
+  /** Wall-clock limit of a guarded fit (DEFAULTS.fitTimeoutMs). */
+  fitTimeoutMs?: number;
 }
 
 export interface FitOnOrdersResult {
@@ -225,7 +238,7 @@ export interface FitOnOrdersResult {
 export async function fitModelOnOrders(db: Db, o: FitOnOrdersOptions): Promise<FitOnOrdersResult> {
   const cal = await loadCalibration(db, { calibrationEnd: o.calibrationEnd, period: o.period });
   const t0 = performance.now();
-  const fit = fitRows(o.model, cal.customers);
+  const fit = await fitRowsGuarded(o.model, cal.customers, { timeoutMs: o.fitTimeoutMs });
   const fitMs = performance.now() - t0;
   const run = await storeFit(db, fit, dataProfile(o.model, cal.customers), {
     purpose: 'fit',

@@ -38,7 +38,10 @@ export {
 export {
   assessChurn,
   churnList,
+  businessMoney,
+  churnReasonData,
   churnReasons,
+  describeReason,
   churnRuns,
   customerChurnTrend,
   moneyFormatter,
@@ -49,6 +52,7 @@ export {
   type ChurnAssessment,
   type ChurnFacts,
   type ChurnReason,
+  type ChurnReasonData,
   type ChurnReasonCode,
   type ChurnResult,
   type ChurnRiskView,

@@ -23,7 +23,7 @@ import { PatronError } from '../errors.js';
 import { dayToDate } from '../time.js';
 import { loadCalibration, type CalibrationCustomer } from './calibration.js';
 import { DEFAULTS, type PredictionPeriod } from './defaults.js';
-import { dataProfile, describeCalibration, fitRows, MODEL_LABEL, storeFit, unsupportedError, type ModelRunView } from './fit.js';
+import { dataProfile, describeCalibration, fitRows, fitRowsGuarded, MODEL_LABEL, storeFit, unsupportedError, type ModelRunView } from './fit.js';
 import { expectedWaitIfActive } from './next-purchase.js';
 
 /**
@@ -42,6 +42,8 @@ export interface PredictOptions {
   annualDiscountRate?: number;
   margin?: number;
   model?: 'auto' | 'bg-nbd' | 'pareto-nbd';
+  /** Wall-clock limit of a guarded fit (DEFAULTS.fitTimeoutMs). */
+  fitTimeoutMs?: number;
   actor: string;
   now: Date;
 }
@@ -235,7 +237,7 @@ export async function runPredictions(db: Db, opts: PredictOptions): Promise<Pred
   const tFit = performance.now();
   for (const m of candidates) {
     const t0 = performance.now();
-    const fit = fitRows(m, cal.customers);
+    const fit = await fitRowsGuarded(m, cal.customers, { timeoutMs: opts.fitTimeoutMs });
     const run = await storeFit(db, fit, dataProfile(m, cal.customers), {
       purpose: 'predict',
       source: 'orders',

@@ -4,7 +4,7 @@ import type { ModelName } from '../../analytics/clv/index.js';
 import type { Db } from '../../storage/db.js';
 import { PatronError } from '../errors.js';
 import type { PredictionPeriod } from './defaults.js';
-import { dataProfile, fitRows, storeFit, unsupportedError, type ModelRunView } from './fit.js';
+import { dataProfile, fitRowsGuarded, storeFit, unsupportedError, type ModelRunView } from './fit.js';
 
 /**
  * Fitting straight from a calibration summary file, one customer per row, as published with the
@@ -111,7 +111,7 @@ export async function fitSummaryFile(
     throw new PatronError('VALIDATION', `${file.name}: Gamma-Gamma needs a mean spend column (zbar, monetary_value or mx)`);
   }
   const t0 = performance.now();
-  const fit = fitRows(o.model, file.rows);
+  const fit = await fitRowsGuarded(o.model, file.rows);
   const durationMs = performance.now() - t0;
   const run = await storeFit(db, fit, dataProfile(o.model, file.rows), {
     purpose: 'fit',

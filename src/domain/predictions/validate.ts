@@ -5,7 +5,7 @@ import { PatronError } from '../errors.js';
 import { dayToDate } from '../time.js';
 import { loadCalibration } from './calibration.js';
 import { DEFAULTS, type PredictionPeriod } from './defaults.js';
-import { dataProfile, describeCalibration, fitRows, storeFit, unsupportedError, type ModelRunView } from './fit.js';
+import { dataProfile, describeCalibration, fitRowsGuarded, storeFit, unsupportedError, type ModelRunView } from './fit.js';
 
 /**
  * Calibration / holdout validation (Fader, Hardie & Lee 2005, section 4): fit on purchases up to
@@ -61,6 +61,8 @@ export interface ValidateOptions {
   period?: PredictionPeriod;
   /** One model or both (default both: the comparison is the point of a holdout test). */
   models?: ('bg-nbd' | 'pareto-nbd')[];
+  /** Wall-clock limit of a guarded fit (DEFAULTS.fitTimeoutMs). */
+  fitTimeoutMs?: number;
   actor: string;
   now: Date;
 }
@@ -83,7 +85,7 @@ export async function validateModels(db: Db, o: ValidateOptions): Promise<Valida
   const out: ModelValidation[] = [];
   for (const model of models) {
     const t0 = performance.now();
-    const fit = fitRows(model, cal.customers);
+    const fit = await fitRowsGuarded(model, cal.customers, { timeoutMs: o.fitTimeoutMs });
     const run = await storeFit(db, fit, dataProfile(model, cal.customers), {
       purpose: 'validate',
       source: 'orders',

@@ -149,9 +149,18 @@ const CustomerPredictionSchema = z
 
 const ChurnReasonSchema = z.object({
   code: z.enum(['p-alive', 'overdue', 'falling-spend', 'complaints', 'low-satisfaction']),
-  text: z.string(),
-  value: z.number(),
+  text: z.string().describe('One sentence for a manager'),
+  value: z.number().describe('P(alive) | days since last / mean gap | recent / earlier spend | count'),
   threshold: z.number(),
+  days: z.number().int().optional(),
+  gapDays: z.number().optional(),
+  recentMinor: money().optional(),
+  earlierMinor: money().optional(),
+  recentCases: z.number().int().optional(),
+  openCases: z.number().int().optional(),
+  severeCases: z.number().int().optional(),
+  lowScores: z.number().int().optional(),
+  detractorNps: z.number().nullable().optional(),
 });
 
 const ThresholdsSchema = z.object({
@@ -435,7 +444,13 @@ export function registerPredictionRoutes(app: App, deps: AppDeps): void {
           voiceWindowDays: z.number().int().optional(),
         }),
         response: {
-          201: z.object({ run: ChurnRunSchema, predictionRun: PredictionRunSchema, predicted: z.boolean(), items: z.array(ChurnRiskSchema) }),
+          201: z.object({
+            run: ChurnRunSchema,
+            predictionRun: PredictionRunSchema,
+            predicted: z.boolean(),
+            items: z.array(ChurnRiskSchema),
+            timings: z.record(z.string(), z.number()).describe('Milliseconds per phase'),
+          }),
           ...errorResponses,
           ...unsupported,
         },

@@ -118,10 +118,11 @@ async function up(db: Kysely<any>, t: DialectTypes): Promise<void> {
     .addColumn('open_cases', 'integer', (c) => c.notNull())
     .addColumn('low_scores', 'integer', (c) => c.notNull())
     .addColumn('reasons', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('churn_risks_pk', ['run_id', 'customer_id']);
+    // Keyed by rank: rows are written in rank order (appends) and read by rank; a run holds each
+    // customer once by construction. The customer index serves the 360 view and history.
+    .addPrimaryKeyConstraint('churn_risks_pk', ['run_id', 'rank']);
   if (t.name === 'sqlite') risks = risks.modifyEnd(sql`without rowid`);
   await risks.execute();
-  await db.schema.createIndex('churn_risks_rank_idx').on('churn_risks').columns(['run_id', 'rank']).execute();
   await db.schema.createIndex('churn_risks_customer_idx').on('churn_risks').columns(['customer_id', 'run_id']).execute();
 }
 
