@@ -8,7 +8,6 @@ import type { OrderInput } from '../../domain/orders/order-input.js';
 import { appendAudit } from '../../storage/audit.repo.js';
 import { getVenueById } from '../../storage/customers.repo.js';
 import { saveOrders } from '../../storage/orders.repo.js';
-import { accrueForOrders } from '../../domain/loyalty/orders.js';
 import type { Database } from '../../storage/schema.js';
 import { getSettings } from '../../storage/settings.repo.js';
 import { principal, requirePermission, writeContext } from '../auth.js';
@@ -93,12 +92,6 @@ export function registerOrderRoutes(app: App, deps: AppDeps): void {
       });
       return result;
     });
-    // Loyalty points follow the stored order (members only; returns take back what was earned).
-    // After the commit, in the ledger's own transactions: a ledger refusal never loses the order,
-    // and accrual is idempotent per order, so a retried POST earns nothing twice.
-    if (result.inserted || result.updated) {
-      await accrueForOrders(deps.db, orders.map((o) => o.externalId), w);
-    }
     return result;
   }
 
