@@ -206,13 +206,24 @@ export const PREDICTION_COLUMNS = [
 ] as const;
 
 /**
- * Writes a run's per-customer rows (arrays in PREDICTION_COLUMNS order, in customer order) and, in
- * the same transaction, deletes every other run's rows: the table holds the latest run only.
+ * Completes a run: in one transaction, deletes every other run's rows, marks the other completed
+ * runs superseded, writes this run's rows (arrays in PREDICTION_COLUMNS order, in customer order)
+ * and marks it completed. The table holds the latest run only, and "the completed run" is always
+ * the one whose rows are there, even when two runs overlap (PostgreSQL serialises them on an
+ * advisory lock; SQLite has one writer).
  */
-export async function replacePredictionRows(db: Db, runId: number, rows: readonly unknown[][]): Promise<void> {
+export async function completePredictionRun(
+  db: Db,
+  runId: number,
+  rows: readonly unknown[][],
+  patch: Partial<Omit<PredictionRun, 'id'>>,
+): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
+    if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(4242005)`.execute(trx);
     await trx.deleteFrom('customer_predictions').where('run_id', '<>', runId).execute();
+    await trx.updateTable('prediction_runs').set({ status: 'superseded' }).where('status', '=', 'completed').where('id', '<>', runId).execute();
     await bulkInsert(trx, db.dialect, 'customer_predictions', PREDICTION_COLUMNS, rows, '', db.dialect === 'sqlite' ? db.sqlite : undefined);
+    await trx.updateTable('prediction_runs').set({ ...patch, status: 'completed' }).where('id', '=', runId).execute();
   });
 }
 

@@ -776,7 +776,8 @@ export interface ModelRunsTable {
 
 export interface PredictionRunsTable {
   id: Id;
-  status: 'running' | 'completed' | 'failed';
+  /** superseded: completed, but a later run's customer rows replaced its own (only one run keeps rows). */
+  status: 'running' | 'completed' | 'superseded' | 'failed';
   as_of: string;
   as_of_day: number;
   period: PredictionPeriod;

@@ -140,9 +140,16 @@ describeEachDialect('predictions on CDNOW through SQL', (dialect) => {
     for (let i = 1; i < churn.items.length; i++) expect(churn.items[i - 1]!.priorityMinor).toBeGreaterThanOrEqual(churn.items[i]!.priorityMinor);
     const top = churn.items[0]!;
     expect(top.reasons.length).toBeGreaterThan(0);
+    // A second run replaces the customer rows and supersedes the first (the table holds one run).
+    const r2 = await runPredictions(db, { asOf: '1998-06-30', horizon: 26, model: 'bg-nbd', actor: 'test', now: NOW });
+    const runs = await db.kysely.selectFrom('prediction_runs').select(['id', 'status']).orderBy('id').execute();
+    expect(runs.map((x) => x.status)).toEqual(['superseded', 'completed']);
+    const held = await db.kysely.selectFrom('customer_predictions').select('run_id').distinct().execute();
+    expect(held.map((x) => Number(x.run_id))).toEqual([r2.run.id]);
     const c360 = await customerPredictions(db, top.customerId);
     expect(c360.churn).toMatchObject({ atRisk: true, rank: 1 });
     expect(c360.prediction!.customerId).toBe(top.customerId);
+    expect(c360.predictionRun!.id).toBe(r2.run.id);
     expect(c360.churn.history).toHaveLength(1);
   });
 });

@@ -13,7 +13,7 @@ import {
   insertPredictionRun,
   latestPredictionRun,
   predictionPage,
-  replacePredictionRows,
+  completePredictionRun,
   topPredictions,
   updatePredictionRun,
   type CustomerPredictionRow,
@@ -50,7 +50,7 @@ export interface PredictOptions {
 
 export interface PredictionRunView {
   id: number;
-  status: 'running' | 'completed' | 'failed';
+  status: 'running' | 'completed' | 'superseded' | 'failed';
   asOf: string;
   period: PredictionPeriod;
   horizon: number;
@@ -337,21 +337,19 @@ export async function runPredictions(db: Db, opts: PredictOptions): Promise<Pred
 
   const tWrite = performance.now();
   try {
-    await replacePredictionRows(db, runId, rows);
+    await completePredictionRun(db, runId, rows, {
+      customers: scored.length,
+      total_clv_minor: totalClv,
+      expected_purchases: expectedPurchases,
+      timings: JSON.stringify({ sqlMs: Math.round(cal.sqlMs), fitMs: Math.round(fitMs), spendFitMs: Math.round(spendFitMs), scoreMs: Math.round(scoreMs) }),
+      finished_at: at(),
+    });
   } catch (e) {
     await updatePredictionRun(db.kysely, runId, { status: 'failed', error: String((e as Error).message ?? e), finished_at: at() });
     throw e;
   }
   const writeMs = performance.now() - tWrite;
   const timings = { sqlMs: cal.sqlMs, fitMs, spendFitMs, scoreMs, writeMs };
-  await updatePredictionRun(db.kysely, runId, {
-    status: 'completed',
-    customers: scored.length,
-    total_clv_minor: totalClv,
-    expected_purchases: expectedPurchases,
-    timings: JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))),
-    finished_at: at(),
-  });
   const saved = await getPredictionRun(db.kysely, runId);
   return { run: toPredictionRunView(saved!), fits, timings };
 }

@@ -108,7 +108,7 @@ const ValidationSchema = z
 const PredictionRunSchema = z
   .object({
     id: z.number().int(),
-    status: z.enum(['running', 'completed', 'failed']),
+    status: z.enum(['running', 'completed', 'superseded', 'failed']),
     asOf: z.string(),
     period: z.enum(['day', 'week']),
     horizon: z.number().int(),

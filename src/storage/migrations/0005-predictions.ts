@@ -39,8 +39,9 @@ async function up(db: Kysely<any>, t: DialectTypes): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
+  // superseded: completed, but a later run's customer rows replaced its own.
   await withId(db.schema.createTable('prediction_runs'), t)
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('running', 'completed', 'failed')`))
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('running', 'completed', 'superseded', 'failed')`))
     .addColumn('as_of', 'text', (c) => c.notNull())
     .addColumn('as_of_day', 'integer', (c) => c.notNull())
     .addColumn('period', 'text', (c) => c.notNull().check(sql`period in ('day', 'week')`))
