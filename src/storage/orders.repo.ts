@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { PatronError } from '../domain/errors.js';
 import type { OrderInput, SaveOrdersResult } from '../domain/orders/order-input.js';
-import { bulkInsert, chunks, insertReturningIds } from './bulk.js';
+import { packOrders, type PackedOrders } from '../domain/orders/packed.js';
+import { bulkInsert, chunks, insertReturningIds, selectByKeys } from './bulk.js';
 import { dialectOf } from './db.js';
 import type { Database } from './schema.js';
 
@@ -13,6 +13,12 @@ import type { Database } from './schema.js';
  * stay within the import's memory budget).
  */
 export interface SaveContext {
+  /**
+   * True when no stored order can share an external id with these orders: the importer sets it
+   * when the orders table was empty as its transaction began (its parser never hands on one key
+   * twice), which skips the per-chunk lookup. The unique index still guards.
+   */
+  noStoredOrders?: boolean;
   venues: Map<string, number>;
   products: Map<string, { id: number; cost: number | null }>;
   customers: Map<string, number>;
@@ -24,156 +30,151 @@ export function newSaveContext(): SaveContext {
 
 const CUSTOMER_CACHE_MAX = 200_000;
 
-/** Stable hash of everything that defines an order's stored content (profile hints excluded: imports never overwrite profiles). */
-export function orderContentHash(o: OrderInput): string {
-  const h = createHash('sha1');
-  h.update(
-    JSON.stringify([
-      o.customer?.externalId ?? null, o.venueCode, o.kind, o.returnsExternalId, o.status, o.orderedAt,
-      o.localDate, o.day, o.channel, o.paymentMethod, o.discountMinor,
-      o.lines.map((l) => [l.sku, l.description, l.category, l.quantity, l.unitPrice, l.lineTotalMinor, l.discountMinor, l.unitCostMinor]),
-    ]),
-  );
-  return h.digest('base64url');
-}
+export { orderContentHash } from '../domain/orders/content-hash.js';
 
 /**
  * Stores orders idempotently by external id: new ones are inserted, changed ones replaced
  * (lines included), identical ones left untouched. Unknown customers, products and venues are
  * created from the hints carried by the orders. Run it inside a transaction when the caller
  * needs all-or-nothing (the importer does). Pass `sqlite` (Db.sqlite) only from inside a
- * transaction, for the fast SQLite insert path.
+ * transaction, for the fast SQLite insert path. Orders may come packed as columns (the
+ * importer's parser thread sends them so; see PackedOrders).
  */
 export async function saveOrders(
   db: Kysely<Database>,
-  orders: OrderInput[],
+  input: readonly OrderInput[] | PackedOrders,
   opts: { batchId?: number | null; now?: string; context?: SaveContext; sqlite?: SQLite.Database } = {},
 ): Promise<SaveOrdersResult> {
   const result: SaveOrdersResult = { inserted: 0, updated: 0, unchanged: 0, customersCreated: 0, productsCreated: 0, venuesCreated: 0 };
-  if (orders.length === 0) return result;
+  const p = Array.isArray(input) ? packOrders(input as readonly OrderInput[]) : (input as PackedOrders);
+  const n = p.n;
+  if (n === 0) return result;
   const ctx = opts.context ?? newSaveContext();
   const now = opts.now ?? new Date().toISOString();
   const dialect = dialectOf(db);
   const seen = new Set<string>();
-  for (const o of orders) {
-    if (seen.has(o.externalId)) throw new PatronError('VALIDATION', `order ${o.externalId} appears twice in one batch`);
-    seen.add(o.externalId);
+  for (const id of p.externalId) {
+    if (seen.has(id)) throw new PatronError('VALIDATION', `order ${id} appears twice in one batch`);
+    seen.add(id);
   }
+  const lineCount = p.lineStart[n]!;
 
   // Venues
-  const venueCodes = [...new Set(orders.map((o) => o.venueCode).filter((c): c is string => !!c && !ctx.venues.has(c)))];
+  const venueCodes = [...new Set(p.venueCode.filter((c): c is string => !!c && !ctx.venues.has(c)))];
   if (venueCodes.length) {
     const ins = await insertReturningIds(db, dialect, 'venues', ['code', 'name', 'kind', 'created_at'],
       venueCodes.map((c) => [c, c, 'outlet', now]), { keyColumn: 'code', onConflictDoNothing: true, raw: opts.sqlite });
     result.venuesCreated += ins.filter((x) => x !== null).length;
-    for (const part of chunks(venueCodes)) {
-      const rows = await db.selectFrom('venues').select(['id', 'code']).where('code', 'in', part).execute();
-      for (const r of rows) ctx.venues.set(r.code, r.id);
+    for (const r of await selectByKeys<{ id: number; code: string }>(db, dialect, 'venues', 'code', ['id', 'code'], venueCodes, opts.sqlite)) {
+      ctx.venues.set(r.code, r.id);
     }
   }
 
   // Products
   const skuHints = new Map<string, { name: string | null; category: string | null }>();
-  for (const o of orders) for (const l of o.lines) {
-    if (l.sku && !ctx.products.has(l.sku) && !skuHints.has(l.sku)) skuHints.set(l.sku, { name: l.description, category: l.category });
+  for (let j = 0; j < lineCount; j++) {
+    const sku = p.sku[j];
+    if (sku && !ctx.products.has(sku) && !skuHints.has(sku)) skuHints.set(sku, { name: p.description[j] ?? null, category: p.category[j] ?? null });
   }
   if (skuHints.size) {
     const ins = await insertReturningIds(db, dialect, 'products', ['sku', 'name', 'category', 'unit_cost_minor', 'created_at'],
       [...skuHints].map(([sku, h]) => [sku, h.name, h.category, null, now]), { keyColumn: 'sku', onConflictDoNothing: true, raw: opts.sqlite });
     result.productsCreated += ins.filter((x) => x !== null).length;
-    for (const part of chunks([...skuHints.keys()])) {
-      const rows = await db.selectFrom('products').select(['id', 'sku', 'unit_cost_minor']).where('sku', 'in', part).execute();
-      for (const r of rows) ctx.products.set(r.sku, { id: r.id, cost: r.unit_cost_minor });
-    }
+    const found = await selectByKeys<{ id: number; sku: string; unit_cost_minor: number | null }>(
+      db, dialect, 'products', 'sku', ['id', 'sku', 'unit_cost_minor'], [...skuHints.keys()], opts.sqlite);
+    for (const r of found) ctx.products.set(r.sku, { id: r.id, cost: r.unit_cost_minor });
   }
 
-  // Customers
+  // Customers (the last hint in the batch wins, as before)
   if (ctx.customers.size > CUSTOMER_CACHE_MAX) ctx.customers.clear();
-  const custHints = new Map<string, OrderInput['customer']>();
-  for (const o of orders) if (o.customer && !ctx.customers.has(o.customer.externalId)) custHints.set(o.customer.externalId, o.customer);
+  const custHints = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const c = p.customerExternalId[i];
+    if (c && !ctx.customers.has(c)) custHints.set(c, i);
+  }
   if (custHints.size) {
-    const rows = [...custHints.values()].map((c) => [
-      c!.externalId, c!.name ?? null, c!.name ? c!.name.toLowerCase() : null, c!.phone ?? null,
-      c!.email ? c!.email.toLowerCase() : null, c!.city ?? null, c!.country ?? null, now, now,
-    ]);
+    const rows = [...custHints].map(([ext, i]) => {
+      const name = p.customerName[i] ?? null;
+      const email = p.customerEmail[i] ?? null;
+      return [ext, name, name ? name.toLowerCase() : null, p.customerPhone[i] ?? null, email ? email.toLowerCase() : null,
+        p.customerCity[i] ?? null, p.customerCountry[i] ?? null, now, now];
+    });
     const ins = await insertReturningIds(db, dialect, 'customers',
       ['external_id', 'name', 'name_key', 'phone', 'email', 'city', 'country', 'created_at', 'updated_at'],
       rows, { keyColumn: 'external_id', onConflictDoNothing: true, raw: opts.sqlite });
     result.customersCreated += ins.filter((x) => x !== null).length;
-    for (const part of chunks([...custHints.keys()])) {
-      const found = await db.selectFrom('customers').select(['id', 'external_id']).where('external_id', 'in', part).execute();
-      for (const r of found) ctx.customers.set(r.external_id, r.id);
-    }
+    const found = await selectByKeys<{ id: number; external_id: string }>(
+      db, dialect, 'customers', 'external_id', ['id', 'external_id'], [...custHints.keys()], opts.sqlite);
+    for (const r of found) ctx.customers.set(r.external_id, r.id);
   }
 
   // Existing orders
   const existing = new Map<string, { id: number; hash: string }>();
-  for (const part of chunks(orders.map((o) => o.externalId))) {
-    const rows = await db.selectFrom('orders').select(['id', 'external_id', 'content_hash']).where('external_id', 'in', part).execute();
-    for (const r of rows) existing.set(r.external_id, { id: r.id, hash: r.content_hash });
-  }
+  const stored = ctx.noStoredOrders ? [] : await selectByKeys<{ id: number; external_id: string; content_hash: string }>(
+    db, dialect, 'orders', 'external_id', ['id', 'external_id', 'content_hash'], p.externalId, opts.sqlite);
+  for (const r of stored) existing.set(r.external_id, { id: r.id, hash: r.content_hash });
 
-  // Returns may point at sales in this batch or already stored.
-  const returnRefs = [...new Set(orders.map((o) => o.returnsExternalId).filter((x): x is string => !!x))];
-
-  const fresh: { o: OrderInput; hash: string }[] = [];
-  const changed: { o: OrderInput; hash: string; id: number }[] = [];
-  for (const o of orders) {
-    const hash = orderContentHash(o);
-    const ex = existing.get(o.externalId);
-    if (!ex) fresh.push({ o, hash });
-    else if (ex.hash !== hash) changed.push({ o, hash, id: ex.id });
+  const fresh: number[] = [];
+  const changed: { i: number; id: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const ex = existing.get(p.externalId[i]!);
+    if (!ex) fresh.push(i);
+    else if (ex.hash !== p.hash[i]) changed.push({ i, id: ex.id });
     else result.unchanged++;
   }
 
-  const orderValues = (o: OrderInput, hash: string) => {
+  const orderValues = (i: number) => {
     let subtotal = 0;
     let cost: number | null = 0;
     let items = 0;
-    for (const l of o.lines) {
-      subtotal += l.lineTotalMinor;
-      items += l.quantity;
-      const unitCost = l.unitCostMinor ?? (l.sku ? ctx.products.get(l.sku)?.cost ?? null : null);
-      cost = unitCost === null || cost === null ? null : cost + Math.round(unitCost * l.quantity);
+    for (let j = p.lineStart[i]!; j < p.lineStart[i + 1]!; j++) {
+      subtotal += p.lineTotalMinor[j]!;
+      items += p.quantity[j]!;
+      const given = p.unitCostMinor[j]!;
+      const sku = p.sku[j];
+      const unitCost = !Number.isNaN(given) ? given : sku ? ctx.products.get(sku)?.cost ?? null : null;
+      cost = unitCost === null || cost === null ? null : cost + Math.round(unitCost * p.quantity[j]!);
     }
+    const cust = p.customerExternalId[i];
+    const venue = p.venueCode[i];
     return {
-      customer_id: o.customer ? ctx.customers.get(o.customer.externalId)! : null,
-      venue_id: o.venueCode ? ctx.venues.get(o.venueCode)! : null,
-      kind: o.kind,
-      status: o.status,
-      ordered_at: o.orderedAt,
-      local_date: o.localDate,
-      day: o.day,
-      channel: o.channel,
-      payment_method: o.paymentMethod,
+      customer_id: cust ? ctx.customers.get(cust)! : null,
+      venue_id: venue ? ctx.venues.get(venue)! : null,
+      kind: p.kind[i]!,
+      status: p.status[i]!,
+      ordered_at: p.orderedAt[i]!,
+      local_date: p.localDate[i]!,
+      day: p.day[i]!,
+      channel: p.channel[i] ?? null,
+      payment_method: p.paymentMethod[i] ?? null,
       subtotal_minor: subtotal,
-      discount_minor: o.discountMinor,
-      total_minor: subtotal - o.discountMinor,
+      discount_minor: p.discountMinor[i]!,
+      total_minor: subtotal - p.discountMinor[i]!,
       cost_minor: cost,
       item_count: items,
-      content_hash: hash,
+      content_hash: p.hash[i]!,
       import_batch_id: opts.batchId ?? null,
     };
   };
 
-  const orderIds = new Map<string, number>();
+  const orderIds = new Float64Array(n);
   if (fresh.length) {
     const cols = ['external_id', 'customer_id', 'venue_id', 'kind', 'returns_order_id', 'status', 'ordered_at', 'local_date', 'day',
       'channel', 'payment_method', 'subtotal_minor', 'discount_minor', 'total_minor', 'cost_minor', 'item_count', 'content_hash',
       'import_batch_id', 'created_at', 'updated_at'];
-    const rows = fresh.map(({ o, hash }) => {
-      const v = orderValues(o, hash);
-      return [o.externalId, v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day, v.channel,
+    const rows = fresh.map((i) => {
+      const v = orderValues(i);
+      return [p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day, v.channel,
         v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
         v.import_batch_id, now, now];
     });
     const ids = await insertReturningIds(db, dialect, 'orders', cols, rows, { keyColumn: 'external_id', raw: opts.sqlite });
-    fresh.forEach(({ o }, i) => orderIds.set(o.externalId, ids[i]!));
+    fresh.forEach((i, k) => (orderIds[i] = ids[k]!));
     result.inserted += fresh.length;
   }
-  for (const { o, hash, id } of changed) {
-    await db.updateTable('orders').set({ ...orderValues(o, hash), returns_order_id: null, updated_at: now }).where('id', '=', id).execute();
-    orderIds.set(o.externalId, id);
+  for (const { i, id } of changed) {
+    await db.updateTable('orders').set({ ...orderValues(i), returns_order_id: null, updated_at: now }).where('id', '=', id).execute();
+    orderIds[i] = id;
     result.updated++;
   }
   if (changed.length) {
@@ -181,29 +182,32 @@ export async function saveOrders(
   }
 
   const lineRows: unknown[][] = [];
-  for (const { o } of [...fresh, ...changed]) {
-    const orderId = orderIds.get(o.externalId)!;
-    o.lines.forEach((l, i) => {
-      const product = l.sku ? ctx.products.get(l.sku) : undefined;
-      lineRows.push([orderId, i + 1, product?.id ?? null, l.sku, l.description, l.quantity, l.unitPrice, l.lineTotalMinor,
-        l.discountMinor, l.unitCostMinor ?? product?.cost ?? null]);
-    });
+  const written = changed.length ? [...fresh, ...changed.map((c) => c.i)] : fresh;
+  for (const i of written) {
+    const orderId = orderIds[i]!;
+    for (let j = p.lineStart[i]!, no = 1; j < p.lineStart[i + 1]!; j++, no++) {
+      const sku = p.sku[j] ?? null;
+      const product = sku ? ctx.products.get(sku) : undefined;
+      const given = p.unitCostMinor[j]!;
+      lineRows.push([orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
+        p.lineTotalMinor[j], p.lineDiscountMinor[j], Number.isNaN(given) ? product?.cost ?? null : given]);
+    }
   }
   await bulkInsert(db, dialect, 'order_lines',
     ['order_id', 'line_no', 'product_id', 'sku', 'description', 'quantity', 'unit_price', 'line_total_minor', 'discount_minor', 'unit_cost_minor'],
     lineRows, '', opts.sqlite);
 
+  // Returns may point at sales in this batch or already stored.
+  const returnRefs = [...new Set(p.returnsExternalId.filter((x): x is string => !!x))];
   if (returnRefs.length) {
     const refIds = new Map<string, number>();
-    for (const part of chunks(returnRefs)) {
-      const rows = await db.selectFrom('orders').select(['id', 'external_id']).where('external_id', 'in', part).execute();
-      for (const r of rows) refIds.set(r.external_id, r.id);
+    for (const r of await selectByKeys<{ id: number; external_id: string }>(db, dialect, 'orders', 'external_id', ['id', 'external_id'], returnRefs, opts.sqlite)) {
+      refIds.set(r.external_id, r.id);
     }
-    for (const { o } of [...fresh, ...changed]) {
-      const ref = o.returnsExternalId ? refIds.get(o.returnsExternalId) : undefined;
-      if (ref !== undefined) {
-        await db.updateTable('orders').set({ returns_order_id: ref }).where('id', '=', orderIds.get(o.externalId)!).execute();
-      }
+    for (const i of written) {
+      const refExt = p.returnsExternalId[i];
+      const ref = refExt ? refIds.get(refExt) : undefined;
+      if (ref !== undefined) await db.updateTable('orders').set({ returns_order_id: ref }).where('id', '=', orderIds[i]!).execute();
     }
   }
   return result;

@@ -246,4 +246,67 @@ describeEachDialect('order import', (dialect) => {
       }
     });
   });
+  describe('large-file paths: parser thread and deferred index builds', () => {
+    // A generated line-level file with the awkward cases mixed in: returns, anonymous orders,
+    // a bad quantity, and one order whose lines are split apart.
+    const file = join(dir, 'large-paths.csv');
+    const rows: string[] = ['order_id,customer_id,date,sku,description,quantity,unit_price,store'];
+    for (let o = 1; o <= 1500; o++) {
+      const cust = o % 17 === 0 ? '' : `C${1 + ((o * 7919) % 400)}`;
+      const day = String(1 + (o % 28)).padStart(2, '0');
+      const n = 1 + (o % 4);
+      for (let l = 0; l < n; l++) {
+        const qty = o % 50 === 0 ? -1 : 1 + ((o + l) % 3);
+        rows.push(`O${o},${cust},2024-03-${day} 10:${String(o % 60).padStart(2, '0')},SKU${(o * 31 + l) % 300},Item ${(o * 31 + l) % 300},${qty},${(o % 97) + 0.99},S${o % 5}`);
+      }
+      if (o === 77) rows.push('O77,C1,2024-03-05 10:00,SKU1,Item 1,two,1.00,S1'); // bad quantity
+    }
+    rows.push('O5,C1,2024-03-05 10:00,SKU1,Item 1,1,1.00,S1'); // O5 again, far from its other lines
+    writeFileSync(file, rows.join('\n') + '\n');
+
+    async function contents(d: Db) {
+      const orders = await d.kysely.selectFrom('orders').leftJoin('customers', 'customers.id', 'orders.customer_id')
+        .select(['orders.external_id', 'customers.external_id as customer', 'kind', 'total_minor', 'item_count', 'content_hash', 'local_date'])
+        .orderBy('orders.external_id').execute();
+      const lines = await d.kysely.selectFrom('order_lines').innerJoin('orders', 'orders.id', 'order_lines.order_id')
+        .select(['orders.external_id', 'line_no', 'sku', 'quantity', 'unit_price', 'line_total_minor'])
+        .orderBy('orders.external_id').orderBy('line_no').execute();
+      const rejects = await d.kysely.selectFrom('import_rejects').select(['line', 'reason']).orderBy('line').execute();
+      return { orders, lines, rejects };
+    }
+    const comparable = (s: Awaited<ReturnType<typeof importOrdersFile>>) => ({ ...s, batchId: 0, durationMs: 0 });
+
+    it('gives the same orders, lines, rejects and counts as the plain path, and restores the indexes', async () => {
+      const plain = await createTestDb(dialect);
+      const fast = await createTestDb(dialect);
+      try {
+        const indexesOf = (d: Db) => d.sqlite?.prepare("select name, sql from sqlite_master where type = 'index' order by name").all();
+        const indexesBefore = indexesOf(fast);
+        const a = await importOrdersFile(plain, file, { parseInWorker: false, deferIndexes: false, chunkOrders: 200 });
+        const b = await importOrdersFile(fast, file, { parseInWorker: true, deferIndexes: true, chunkOrders: 200 });
+        expect(comparable(b)).toEqual(comparable(a));
+        expect(a.rejected).toBe(2 + 1 + 1); // the bad quantity spoils O77's two other lines; the split O5 line
+        expect(a.returns).toBe(30);
+        expect(await contents(fast)).toEqual(await contents(plain));
+        if (dialect === 'sqlite') {
+          expect(indexesOf(fast)).toEqual(indexesBefore);
+          expect(fast.sqlite!.pragma('integrity_check', { simple: true })).toBe('ok');
+          expect(fast.sqlite!.pragma('foreign_key_check')).toEqual([]);
+        }
+        const again = await importOrdersFile(fast, file, { parseInWorker: true, deferIndexes: true, chunkOrders: 200 });
+        expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: a.orders });
+      } finally {
+        await plain.close();
+        await fast.close();
+      }
+    });
+
+    it('reports a file it cannot use from the parser thread as a clear error', async () => {
+      const bad = join(dir, 'no-amount.csv');
+      writeFileSync(bad, 'order_id,customer_id,date\nO1,C1,2024-01-01\n');
+      await expect(importOrdersFile(db, bad, { parseInWorker: true })).rejects.toMatchObject({
+        name: 'PatronError', code: 'VALIDATION', message: expect.stringContaining('amount or unit_price'),
+      });
+    });
+  });
 });

@@ -1,46 +1,27 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
-import Papa from 'papaparse';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import iconv from 'iconv-lite';
 import type { Db } from '../../storage/db.js';
-import { bulkInsert } from '../../storage/bulk.js';
+import { bulkInsert, dropSecondaryIndexesSqlite } from '../../storage/bulk.js';
 import { newSaveContext, saveOrders } from '../../storage/orders.repo.js';
-import { getSettings, type BusinessSettings } from '../../storage/settings.repo.js';
-import { PatronError } from '../errors.js';
-import { decimalToString, multiply, parseDecimal, roundToMinor, type DecimalFormat } from '../money.js';
-import type { OrderInput, OrderLineInput } from '../orders/order-input.js';
-import { looksSlashed, parseDateTime, sniffSlashOrder, type DateFormat } from '../time.js';
-import { buildColumnMap, looksLikeHeader, parseStatus, type ColumnMap, type Field } from './mapping.js';
+import { getSettings } from '../../storage/settings.repo.js';
+import { PatronError, type ErrorCode } from '../errors.js';
+import type { Field } from './mapping.js';
+import { parseOrders, type ParsedChunk, type ParseInput, type ParseOptions, type Reject } from './parse-orders.js';
 import { sniffDelimiter, sniffEncoding, type Delimiter } from './sniff.js';
 
-export interface ImportOptions {
-  /** Name recorded with the batch (file name). */
-  sourceName: string;
-  /** 'orders': one row per order or per order line. 'baskets': one line per basket, items separated by the delimiter. */
-  layout?: 'orders' | 'baskets';
-  /** field=column overrides (column: header name or 1-based position). */
-  map?: Partial<Record<Field, string>>;
-  /** true/false forces; undefined detects. */
-  header?: boolean;
-  delimiter?: Delimiter;
+export interface ImportOptions extends ParseOptions {
   encoding?: string;
-  dateFormat?: DateFormat;
-  decimalSeparator?: '.' | ',';
-  /** Date used when the file has no date column (YYYY-MM-DD or a full date-time). */
-  defaultDate?: string;
-  /** Order ids starting with this prefix are returns/cancellations (UCI Online Retail uses "C"). */
-  returnPrefix?: string;
-  /** Prefix for generated order ids (baskets, files without an order id column). */
-  idPrefix?: string;
   /** Where to write rejected rows as CSV (line, reason, raw). */
   rejectsPath?: string;
   actor?: string;
-  /** Orders per write chunk. */
-  chunkOrders?: number;
+  /** Parse in a worker thread while this thread writes; default: files of WORKER_MIN_BYTES or more. */
+  parseInWorker?: boolean;
+  /** SQLite: drop the order tables' secondary indexes during the load and rebuild them at the end; default: decided from the file size against the stored lines. */
+  deferIndexes?: boolean;
 }
 
 export interface ImportSummary {
@@ -76,23 +57,17 @@ export interface ImportHooks {
   onProgress?(p: { bytes: number; totalBytes: number | null; rows: number }): void;
 }
 
-interface Reject {
-  line: number;
-  reason: string;
-  raw: string;
-}
-
-interface PendingOrder {
-  key: string;
-  firstLine: number;
-  rows: { line: number; cells: string[] }[];
-}
-
 const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * Files at least this large are parsed in a worker thread: starting one costs tens of
+ * milliseconds (more from TypeScript source), which only pays off on larger files.
+ */
+export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 /** Imports orders from a file path. */
 export async function importOrdersFile(db: Db, path: string, options: Partial<ImportOptions> = {}, hooks: ImportHooks = {}): Promise<ImportSummary> {
-  let total: number | null = null;
+  let total: number;
   try {
     total = statSync(path).size;
   } catch {
@@ -102,20 +77,15 @@ export async function importOrdersFile(db: Db, path: string, options: Partial<Im
   const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, total));
   await fh.read(sample, 0, sample.length, 0);
   await fh.close();
-  const sha = await sha256File(path);
-  return importOrders(db, () => createReadStream(path), sample, { sourceName: basename(path), ...options }, hooks, total, sha);
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
+  const inWorker = options.parseInWorker ?? total >= WORKER_MIN_BYTES;
+  return importOrders(db, () => createReadStream(path), sample, { sourceName: basename(path), ...options }, hooks, total, inWorker ? path : null);
 }
 
 /**
  * Streams a delimited file into orders. The whole file is one transaction: a crash leaves
  * nothing half-written, and because orders are keyed by external id (generated ids are
- * derived from row content), re-running the same file changes nothing.
+ * derived from row content), re-running the same file changes nothing. With `workerPath`
+ * the file at that path is parsed in a worker thread while this thread writes.
  */
 export async function importOrders(
   db: Db,
@@ -124,7 +94,7 @@ export async function importOrders(
   options: ImportOptions,
   hooks: ImportHooks = {},
   totalBytes: number | null = null,
-  fileSha256: string | null = null,
+  workerPath: string | null = null,
 ): Promise<ImportSummary> {
   const started = Date.now();
   const settings = await getSettings(db.kysely);
@@ -138,7 +108,7 @@ export async function importOrders(
 
   const batch = await db.kysely
     .insertInto('import_batches')
-    .values({ kind: `orders:${layout}`, source_name: options.sourceName, file_sha256: fileSha256, started_at: new Date().toISOString(), status: 'running', summary: null, actor })
+    .values({ kind: `orders:${layout}`, source_name: options.sourceName, file_sha256: null, started_at: new Date().toISOString(), status: 'running', summary: null, actor })
     .returning('id')
     .executeTakeFirstOrThrow();
   const batchId = Number(batch.id);
@@ -148,6 +118,7 @@ export async function importOrders(
     orders: 0, lines: 0, customersCreated: 0, productsCreated: 0, venuesCreated: 0, rejectsFile: null, encoding, delimiter,
     columns: {}, durationMs: 0,
   };
+  let fileSha256: string | null = null;
 
   // The rejects file is only created when there is something to put in it.
   let rejectsOut: ReturnType<typeof createWriteStream> | null = null;
@@ -160,133 +131,40 @@ export async function importOrders(
     rejectsOut.write(`${r.line},${csvCell(r.reason)},${csvCell(r.raw)}\n`);
   };
 
+  const input: ParseInput = { encoding, delimiter, options: parseOptionsOf(options), settings };
   try {
     await db.kysely.transaction().execute(async (trx) => {
       const ctx = newSaveContext();
-      const rejectBuf: Reject[] = [];
-      const reject = (r: Reject) => {
-        summary.rejected++;
-        rejectBuf.push(r);
-        writeReject(r);
-      };
-      const flushRejects = async () => {
-        if (!rejectBuf.length) return;
-        await bulkInsert(trx, db.dialect, 'import_rejects', ['batch_id', 'line', 'reason', 'raw'],
-          rejectBuf.map((r) => [batchId, r.line, r.reason.slice(0, 500), r.raw.slice(0, 2000)]), '', db.sqlite);
-        rejectBuf.length = 0;
-      };
-
-      let bytes = 0;
-      const raw = openStream();
-      raw.on('data', (c: Buffer | string) => {
-        bytes += c.length;
-      });
-      const records = recordStream(raw, encoding, delimiter);
-
-      let header: string[] | null = null;
-      let map: ColumnMap | null = null;
-      let dateFormat: DateFormat = options.dateFormat ?? 'auto';
-      const decFmt: DecimalFormat = { decimalSeparator: options.decimalSeparator ?? '.' };
-      const idPrefix = options.idPrefix ?? options.sourceName;
-      const autoIdCounts = new Map<string, number>();
-      const flushed = new Set<string>();
-      const chunkOrders = options.chunkOrders ?? 2000;
-      let pending = new Map<string, PendingOrder>();
-      let current: PendingOrder | null = null;
-      let lastProgress = 0;
-      let first = true;
-
-      const flush = async () => {
-        const inputs: OrderInput[] = [];
-        for (const p of pending.values()) {
-          const built = buildOrder(p, map!, settings, dateFormat, decFmt, options, layout);
-          if ('errors' in built) {
-            for (const e of built.errors) reject(e);
-            continue;
-          }
-          inputs.push(built.order);
-          summary.orders++;
-          summary.lines += built.order.lines.length;
-          if (!built.order.customer) summary.anonymous++;
-          if (built.order.kind === 'return') summary.returns++;
+      ctx.noStoredOrders = !(await trx.selectFrom('orders').select('id').limit(1).executeTakeFirst());
+      const restoreIndexes = await maybeDeferIndexes(db, sample, totalBytes, options.deferIndexes);
+      const chunks = workerPath ? parseInWorker(workerPath, input) : parseOrders(openStream(), input);
+      for await (const chunk of chunks) {
+        summary.read = chunk.read;
+        if (chunk.columns) summary.columns = chunk.columns;
+        if (chunk.sha256) fileSha256 = chunk.sha256;
+        const packed = chunk.orders;
+        summary.orders += packed.n;
+        summary.lines += packed.lineStart[packed.n]!;
+        for (let i = 0; i < packed.n; i++) {
+          if (packed.customerExternalId[i] === null) summary.anonymous++;
+          if (packed.kind[i] === 'return') summary.returns++;
         }
-        for (const k of pending.keys()) flushed.add(k);
-        pending = new Map();
-        const r = await saveOrders(trx, inputs, { batchId, context: ctx, sqlite: db.sqlite });
+        const r = await saveOrders(trx, packed, { batchId, context: ctx, sqlite: db.sqlite });
         summary.imported += r.inserted;
         summary.updated += r.updated;
         summary.unchanged += r.unchanged;
         summary.customersCreated += r.customersCreated;
         summary.productsCreated += r.productsCreated;
         summary.venuesCreated += r.venuesCreated;
-        await flushRejects();
-      };
-
-      for await (const batch of records) for (const rec of batch) {
-        const { cells, line } = rec;
-        const rawText = rec.rawText ?? cells.join(delimiter === 'whitespace' ? ' ' : delimiter);
-        if (first) {
-          first = false;
-          const isHeader = options.header ?? (layout === 'orders' && looksLikeHeader(cells));
-          if (isHeader) header = cells.map((c) => c.trim());
-          map = layout === 'baskets' ? {} : buildColumnMap(header, options.map ?? {});
-          summary.columns = map;
-          if (layout === 'orders') checkMap(map, options);
-          if (isHeader) continue;
+        if (chunk.rejects.length) {
+          summary.rejected += chunk.rejects.length;
+          for (const rj of chunk.rejects) writeReject(rj);
+          await bulkInsert(trx, db.dialect, 'import_rejects', ['batch_id', 'line', 'reason', 'raw'],
+            chunk.rejects.map((rj) => [batchId, rj.line, rj.reason.slice(0, 500), rj.raw.slice(0, 2000)]), '', db.sqlite);
         }
-        summary.read++;
-        if (cells.some((c) => c.includes('\uFFFD'))) {
-          reject({ line, reason: `invalid characters: the row is not valid ${encoding} (wrong encoding? pass --encoding)`, raw: rawText });
-          continue;
-        }
-        if (layout === 'orders' && dateFormat === 'auto' && map!.date !== undefined) {
-          const d = cells[map!.date];
-          if (d && looksSlashed(d)) {
-            const sniffed = sniffSlashOrder([d]);
-            if (sniffed) dateFormat = sniffed;
-          }
-        }
-        let key: string;
-        if (layout === 'baskets') key = `${idPrefix}:${line}`;
-        else if (map!.order_id !== undefined) {
-          key = (cells[map!.order_id] ?? '').trim();
-          if (!key) {
-            reject({ line, reason: 'missing order_id', raw: rawText });
-            continue;
-          }
-        } else {
-          // No order id in the file: every row is one order, keyed by its content (plus an
-          // occurrence number for identical rows), so a re-import finds the same keys.
-          const h = createHash('sha1').update(cells.join('\u0001')).digest('base64url').slice(0, 16);
-          const n = (autoIdCounts.get(h) ?? 0) + 1;
-          autoIdCounts.set(h, n);
-          key = `auto:${h}${n > 1 ? `#${n}` : ''}`;
-        }
-        if (current && current.key === key) {
-          current.rows.push({ line, cells });
-        } else {
-          if (flushed.has(key)) {
-            reject({ line, reason: `order ${key}: its lines are not together in the file and part of it was already imported; sort the file by order id and import again`, raw: rawText });
-            continue;
-          }
-          const existing = pending.get(key);
-          if (existing) {
-            existing.rows.push({ line, cells });
-            current = existing;
-          } else {
-            if (pending.size >= chunkOrders) await flush();
-            current = { key, firstLine: line, rows: [{ line, cells }] };
-            pending.set(key, current);
-          }
-        }
-        if (hooks.onProgress && summary.read - lastProgress >= 5000) {
-          lastProgress = summary.read;
-          hooks.onProgress({ bytes, totalBytes, rows: summary.read });
-        }
+        hooks.onProgress?.({ bytes: chunk.bytes, totalBytes, rows: chunk.read });
       }
-      if (map === null) throw new PatronError('VALIDATION', `${options.sourceName}: the file is empty`);
-      await flush();
-      hooks.onProgress?.({ bytes, totalBytes, rows: summary.read });
+      restoreIndexes?.();
     });
   } catch (e) {
     await db.kysely.updateTable('import_batches').set({ status: 'failed', finished_at: new Date().toISOString(), summary: JSON.stringify({ error: String((e as Error).message ?? e) }) }).where('id', '=', batchId).execute();
@@ -299,304 +177,87 @@ export async function importOrders(
     summary.rejectsFile = rejectsPath;
   }
   summary.durationMs = Date.now() - started;
-  await db.kysely.updateTable('import_batches').set({ status: 'completed', finished_at: new Date().toISOString(), summary: JSON.stringify(summary) }).where('id', '=', batchId).execute();
+  await db.kysely.updateTable('import_batches')
+    .set({ status: 'completed', finished_at: new Date().toISOString(), file_sha256: fileSha256, summary: JSON.stringify(summary) })
+    .where('id', '=', batchId).execute();
   return summary;
 }
 
-function checkMap(map: ColumnMap, options: ImportOptions): void {
-  const missing: string[] = [];
-  if (map.date === undefined && !options.defaultDate) missing.push('date (or --default-date)');
-  if (map.amount === undefined && map.unit_price === undefined) missing.push('amount or unit_price');
-  if (missing.length) {
-    throw new PatronError('VALIDATION', `cannot find required column(s): ${missing.join(', ')}. Map them with --map field=column (e.g. --map date=3), or check the header row.`);
-  }
+function parseOptionsOf(o: ImportOptions): ParseOptions {
+  return {
+    sourceName: o.sourceName, layout: o.layout, map: o.map, header: o.header, delimiter: o.delimiter, dateFormat: o.dateFormat,
+    decimalSeparator: o.decimalSeparator, defaultDate: o.defaultDate, returnPrefix: o.returnPrefix, idPrefix: o.idPrefix, chunkOrders: o.chunkOrders,
+  };
 }
 
-function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-interface Rec {
-  cells: string[];
-  line: number;
-  /** The line as read, when cheaply known; otherwise rebuilt from the cells for reject reports. */
-  rawText?: string;
-}
-
-/**
- * Decoded records with their 1-based line numbers, in batches (one await per batch, not per
- * row: per-row async iteration was a large share of import time). CSV/TSV go through Papa Parse,
- * which measured ~3x faster than csv-parse here; whitespace-separated text through readline.
- */
-async function* recordStream(raw: Readable, encoding: string, delimiter: Delimiter): AsyncGenerator<Rec[]> {
-  const text: Readable = encoding === 'utf-8' || encoding === 'utf8' || encoding === 'ascii'
-    ? raw.setEncoding('utf8')
-    : (raw.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
-  if (delimiter === 'whitespace') {
-    const rl = createInterface({ input: text, crlfDelay: Infinity });
-    let line = 0;
-    let batch: Rec[] = [];
-    for await (const l of rl) {
-      line++;
-      const s = line === 1 ? l.replace(/^\uFEFF/, '') : l;
-      const t = s.trim();
-      if (!t) continue;
-      batch.push({ cells: t.split(/\s+/), line, rawText: s });
-      if (batch.length >= 5000) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
-    return;
-  }
-  yield* papaBatches(text, delimiter);
-}
-
-async function* papaBatches(text: Readable, delimiter: string): AsyncGenerator<Rec[]> {
-  const queue: string[][][] = [];
-  let done = false;
-  let failure: unknown = null;
-  let parserRef: Papa.Parser | null = null;
+/** Chunks parsed by a worker thread (parse-worker.ts), acknowledged one by one for backpressure. */
+async function* parseInWorker(path: string, input: ParseInput): AsyncGenerator<ParsedChunk> {
+  // From source (tsx, vitest) the worker needs the TypeScript loader registered; built code loads the .js entry.
+  const entry = import.meta.url.endsWith('.ts') ? './parse-worker.dev.mjs' : './parse-worker.js';
+  const worker = new Worker(new URL(entry, import.meta.url), { workerData: { path, input } });
+  const queue: ParsedChunk[] = [];
+  let failure: Error | null = null;
+  let exited = false;
   let wake: (() => void) | null = null;
   const poke = () => {
     const w = wake;
     wake = null;
     w?.();
   };
-  text.on('error', (e) => {
+  worker.on('message', (m: { type: 'chunk'; chunk: ParsedChunk } | { type: 'error'; code: ErrorCode | null; message: string }) => {
+    if (m.type === 'chunk') queue.push(m.chunk);
+    else failure = m.code ? new PatronError(m.code, m.message) : new Error(m.message);
+    poke();
+  });
+  worker.on('error', (e) => {
     failure = e;
     poke();
   });
-  // Papa's Node stream support is typed for browsers' File; the runtime accepts a Readable.
-  Papa.parse(text as unknown as typeof Papa.NODE_STREAM_INPUT, {
-    delimiter,
-    chunkSize: 1 << 20,
-    chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
-      queue.push(res.data);
-      parserRef = parser;
-      parser.pause();
-      poke();
-    },
-    complete: () => {
-      done = true;
-      poke();
-    },
-    error: (e: unknown) => {
-      failure = e;
-      poke();
-    },
-  } as unknown as Papa.ParseConfig<string[]>);
-  // Papa reports rows, not lines: a row takes one line plus any line breaks inside quoted cells.
-  let line = 1;
-  let first = true;
-  for (;;) {
-    const rows = queue.shift();
-    if (rows) {
-      const batch: Rec[] = [];
-      for (const cells of rows) {
-        const at = line;
-        line++;
-        for (const c of cells) if (c.includes('\n')) line += c.split('\n').length - 1;
-        if (first) {
-          first = false;
-          if (cells.length && cells[0]!.charCodeAt(0) === 0xfeff) cells[0] = cells[0]!.slice(1);
-        }
-        if (cells.length === 1 && cells[0]!.trim() === '') continue; // blank line
-        const last = cells.length - 1;
-        if (cells[last]!.endsWith('\r')) cells[last] = cells[last]!.slice(0, -1);
-        batch.push({ cells, line: at });
+  worker.on('exit', () => {
+    exited = true;
+    poke();
+  });
+  try {
+    for (;;) {
+      const c = queue.shift();
+      if (c) {
+        yield c;
+        if (c.last) return;
+        worker.postMessage('ack');
+        continue;
       }
-      if (batch.length) yield batch;
-      (parserRef as Papa.Parser | null)?.resume();
-      continue;
+      if (failure) throw failure;
+      if (exited) throw new Error('the import parser thread stopped before the end of the file');
+      await new Promise<void>((r) => (wake = r));
     }
-    if (failure) throw failure;
-    if (done) return;
-    await new Promise<void>((r) => {
-      wake = r;
-    });
+  } finally {
+    await worker.terminate();
   }
 }
 
-type Built = { order: OrderInput } | { errors: Reject[] };
+/** Files at least this many lines (estimated) may load with deferred index builds. */
+const DEFER_INDEXES_MIN_LINES = 100_000;
 
-function cell(cells: string[], idx: number | undefined): string | undefined {
-  if (idx === undefined) return undefined;
-  const v = cells[idx];
-  return v === undefined ? undefined : v.trim();
+/**
+ * On SQLite, a file that is large next to the stored order lines loads faster with the order
+ * tables' secondary indexes dropped and rebuilt once at the end (see dropSecondaryIndexesSqlite).
+ * Rebuilding covers existing rows too, so it only pays when they are not many more than the new
+ * ones. PostgreSQL is left alone: DROP INDEX there locks the table against readers.
+ */
+async function maybeDeferIndexes(db: Db, sample: Buffer, totalBytes: number | null, force: boolean | undefined): Promise<(() => void) | null> {
+  if (db.dialect !== 'sqlite' || !db.sqlite || force === false) return null;
+  if (force) return dropSecondaryIndexesSqlite(db.sqlite, ['orders', 'order_lines']);
+  if (!totalBytes || sample.length === 0) return null;
+  let newlines = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 10) newlines++;
+  const estimatedLines = totalBytes / (sample.length / Math.max(1, newlines));
+  if (estimatedLines < DEFER_INDEXES_MIN_LINES) return null;
+  const existing = (db.sqlite.prepare('select count(*) as n from order_lines').get() as { n: number }).n;
+  if (existing > 2 * estimatedLines) return null;
+  return dropSecondaryIndexesSqlite(db.sqlite, ['orders', 'order_lines']);
 }
 
-/** "17850.0" (ids written out as floats by pandas) -> "17850". */
-function normaliseId(s: string): string {
-  return /^\d+\.0+$/.test(s) ? s.slice(0, s.indexOf('.')) : s;
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function buildOrder(
-  p: PendingOrder,
-  map: ColumnMap,
-  settings: BusinessSettings,
-  dateFormat: DateFormat,
-  decFmt: DecimalFormat,
-  options: ImportOptions,
-  layout: 'orders' | 'baskets',
-): Built {
-  const errors: Reject[] = [];
-  const dec = settings.currencyDecimals;
-  const tz = settings.timeZone;
-  const rawOf = (cells: string[]) => cells.join(options.delimiter === '\t' ? '\t' : ',');
-
-  if (layout === 'baskets') {
-    const { line, cells } = p.rows[0]!;
-    const when = parseDateTime(options.defaultDate ?? '', 'auto', tz);
-    if (!when) return { errors: [{ line, reason: 'baskets need --default-date YYYY-MM-DD', raw: rawOf(cells) }] };
-    const items = cells.map((c) => c.replace(/\r$/, '')).filter((c) => c !== '');
-    if (!items.length) return { errors: [{ line, reason: 'empty basket', raw: rawOf(cells) }] };
-    const seen = new Set<string>();
-    const lines: OrderLineInput[] = [];
-    for (const it of items) {
-      if (seen.has(it)) continue;
-      seen.add(it);
-      lines.push({ sku: it, description: it, category: null, quantity: 1, unitPrice: null, lineTotalMinor: 0, discountMinor: 0, unitCostMinor: null });
-    }
-    return {
-      order: { externalId: p.key, customer: null, venueCode: null, kind: 'sale', returnsExternalId: null, status: 'completed',
-        orderedAt: when.utc, localDate: when.localDate, day: when.day, channel: null, paymentMethod: null, discountMinor: 0, lines },
-    };
-  }
-
-  const first = p.rows[0]!;
-  const maxIdx = Math.max(...(Object.values(map) as number[]));
-  const lines: OrderLineInput[] = [];
-  let when: ReturnType<typeof parseDateTime> = null;
-  let customerId: string | undefined;
-  let quantitySum = 0;
-  let status: OrderInput['status'] | undefined;
-  for (const { line, cells } of p.rows) {
-    const raw = rawOf(cells);
-    const fail = (reason: string) => errors.push({ line, reason, raw });
-    if (cells.length <= maxIdx) {
-      const missingFields = (Object.entries(map) as [Field, number][]).filter(([, i]) => i >= cells.length).map(([f]) => f);
-      fail(`missing column(s): ${missingFields.join(', ')} (row has ${cells.length} fields, expected at least ${maxIdx + 1})`);
-      continue;
-    }
-    const dateText = cell(cells, map.date) ?? options.defaultDate ?? '';
-    const w = parseDateTime(dateText, dateFormat, tz);
-    if (!w) {
-      fail(dateText === '' ? 'date: empty' : `date: cannot read "${dateText}"${looksSlashed(dateText) && dateFormat === 'auto' ? ' (day-first or month-first? pass --date-format dmy|mdy)' : ''}`);
-      continue;
-    }
-    if (!when || w.utc < when.utc) when = w;
-    const qText = cell(cells, map.quantity);
-    let qty = 1;
-    let qDec = parseDecimal('1')!;
-    if (qText !== undefined && qText !== '') {
-      const q = parseDecimal(qText, decFmt);
-      if (!q) {
-        fail(`quantity: not a number: "${qText}"`);
-        continue;
-      }
-      qDec = q;
-      qty = Number(decimalToString(q));
-    }
-    let discount = 0;
-    const dText = cell(cells, map.discount);
-    if (dText) {
-      const d = parseDecimal(dText, decFmt);
-      if (!d) {
-        fail(`discount: not a number: "${dText}"`);
-        continue;
-      }
-      discount = Math.abs(roundToMinor(d, dec));
-    }
-    const aText = cell(cells, map.amount);
-    const pText = cell(cells, map.unit_price);
-    let unitPrice: string | null = null;
-    let total: number;
-    if (pText !== undefined && pText !== '') {
-      const pr = parseDecimal(pText, decFmt);
-      if (!pr) {
-        fail(`unit_price: not a number: "${pText}"`);
-        continue;
-      }
-      unitPrice = decimalToString(pr);
-      total = roundToMinor(multiply(pr, qDec), dec) - discount;
-    } else total = NaN;
-    if (aText !== undefined && aText !== '') {
-      const a = parseDecimal(aText, decFmt);
-      if (!a) {
-        fail(`amount: not a number: "${aText}"`);
-        continue;
-      }
-      total = roundToMinor(a, dec);
-    }
-    if (Number.isNaN(total)) {
-      fail('amount: empty (and no unit price)');
-      continue;
-    }
-    let unitCost: number | null = null;
-    const cText = cell(cells, map.unit_cost);
-    if (cText) {
-      const c = parseDecimal(cText, decFmt);
-      if (!c) {
-        fail(`unit_cost: not a number: "${cText}"`);
-        continue;
-      }
-      unitCost = roundToMinor(c, dec);
-    }
-    const sText = cell(cells, map.status);
-    if (sText) {
-      const st = parseStatus(sText);
-      if (!st) {
-        fail(`status: unknown "${sText}" (use completed, cancelled or returned)`);
-        continue;
-      }
-      status = st;
-    }
-    const cid = cell(cells, map.customer_id);
-    if (cid) customerId = normaliseId(cid);
-    quantitySum += qty;
-    lines.push({
-      sku: cell(cells, map.sku) || null,
-      description: cell(cells, map.description) || null,
-      category: cell(cells, map.category) || null,
-      quantity: qty,
-      unitPrice,
-      lineTotalMinor: total,
-      discountMinor: discount,
-      unitCostMinor: unitCost,
-    });
-  }
-  if (errors.length) {
-    // One bad line spoils the order: importing the rest would store a wrong total silently.
-    const bad = new Set(errors.map((e) => e.line));
-    for (const { line, cells } of p.rows) {
-      if (!bad.has(line)) errors.push({ line, reason: `order ${p.key}: another line of this order was rejected (line ${errors[0]!.line})`, raw: rawOf(cells) });
-    }
-    return { errors };
-  }
-  const cells = first.cells;
-  const subtotal = lines.reduce((s, l) => s + l.lineTotalMinor, 0);
-  const isReturn = (options.returnPrefix && p.key.startsWith(options.returnPrefix)) || subtotal < 0 || (subtotal === 0 && quantitySum < 0);
-  const returnsRef = cell(cells, map.returns_order_id);
-  return {
-    order: {
-      externalId: p.key,
-      customer: customerId
-        ? { externalId: customerId, name: cell(cells, map.customer_name) || null, phone: cell(cells, map.phone) || null,
-            email: cell(cells, map.email) || null, city: cell(cells, map.city) || null, country: cell(cells, map.country) || null }
-        : null,
-      venueCode: cell(cells, map.venue) || null,
-      kind: isReturn ? 'return' : 'sale',
-      returnsExternalId: returnsRef || null,
-      status: status ?? 'completed',
-      orderedAt: when!.utc,
-      localDate: when!.localDate,
-      day: when!.day,
-      channel: cell(cells, map.channel) || null,
-      paymentMethod: cell(cells, map.payment_method) || null,
-      discountMinor: 0,
-      lines,
-    },
-  };
-}
