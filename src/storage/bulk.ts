@@ -64,6 +64,23 @@ export async function bulkInsert(
     }
     return out;
   }
+  if (dialect === 'postgres' && rows.length > 1) {
+    // One array parameter per column: the statement text and plan do not grow with the rows,
+    // unlike a VALUES list of 32,000 parameters (measured several times faster on large loads).
+    const types = await columnTypesPg(db, table, columns);
+    const text = `insert into ${table} (${columns.join(',')}) select * from unnest(${types.map((t, k) => `$${k + 1}::${t}[]`).join(',')})${suffix ? ' ' + suffix : ''}`;
+    for (let i = 0; i < rows.length; i += UNNEST_ROWS) {
+      const end = Math.min(rows.length, i + UNNEST_ROWS);
+      const params: unknown[][] = columns.map(() => new Array(end - i));
+      for (let j = i; j < end; j++) {
+        const r = rows[j]!;
+        for (let c = 0; c < columns.length; c++) params[c]![j - i] = r[c] ?? null;
+      }
+      const r = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
+      for (const row of r.rows) out.push(row);
+    }
+    return out;
+  }
   const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
@@ -75,6 +92,35 @@ export async function bulkInsert(
     for (const row of r.rows) out.push(row);
   }
   return out;
+}
+
+const UNNEST_ROWS = 20_000;
+
+/** Column types by table, read once from the catalogue (the schema is the same across this process's databases). */
+const pgTypeCache = new Map<string, Map<string, string>>();
+
+async function columnTypesPg(
+  db: Kysely<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  table: string,
+  columns: readonly string[],
+): Promise<string[]> {
+  let known = pgTypeCache.get(table);
+  if (!known || columns.some((c) => !known!.has(c))) {
+    const r = await db.executeQuery<{ name: string; type: string }>(
+      CompiledQuery.raw(
+        'select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a ' +
+          'where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped',
+        [table],
+      ),
+    );
+    known = new Map(r.rows.map((x) => [x.name, x.type]));
+    pgTypeCache.set(table, known);
+  }
+  return columns.map((c) => {
+    const t = known!.get(c);
+    if (!t) throw new Error(`bulkInsert: no column ${table}.${c}`);
+    return t;
+  });
 }
 
 /** Splits a list for `where x in (...)` lookups under the parameter limit. */
