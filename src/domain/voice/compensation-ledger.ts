@@ -44,18 +44,19 @@ async function memberFor(db: Db, customerId: number, venueId: number | null): Pr
 }
 
 /**
- * The loyalty ledger as it stands: points are credited with the ledger's `adjust` operation
- * (a manual credit with its reason, booked against the programme's adjustment account). The ledger
- * has no operation yet for stored value that was not paid for (a top-up books cash), so stored
- * value compensation stays 'recorded' with that reason until it has one.
+ * The loyalty ledger: points and stored value are credited with its `adjust` operation (a manual
+ * credit with its reason). Points are booked against the programme's adjustment account; stored
+ * value as bonus stored value (spendable, never paid out in cash, since no money came in), against
+ * the stored-value adjustment account.
  */
 export const LOYALTY_LEDGER: CompensationLedger | null = {
   async credit(db, c) {
-    if (c.kind !== 'points') {
-      throw new PatronError('UNSUPPORTED_DATA', 'the loyalty ledger has no operation for unpaid stored value yet; kept as recorded');
-    }
     const memberId = await memberFor(db, c.customerId, c.venueId);
-    const r = await adjust(db, { key: c.key, member: { memberId }, points: c.amount, reason: c.reason }, { actor: c.actor, now: c.now, venueId: null, scopeVenueId: null });
+    const r = await adjust(
+      db,
+      { key: c.key, member: { memberId }, points: c.amount, reason: c.reason, unit: c.kind === 'points' ? 'points' : 'stored_value' },
+      { actor: c.actor, now: c.now, venueId: null, scopeVenueId: null },
+    );
     return { ledgerRef: `loyalty-txn:${r.txnId}` };
   },
 };

@@ -134,14 +134,17 @@ describeEachDialect('voice domain: ledger bridge, recovery outcomes, churn signa
     const line = statement.lines.find((l) => l.txnId === Number(comp.ledgerRef!.split(':')[1]));
     expect(line).toMatchObject({ points: 800, reason: `case ${c.id}: compensation ${comp.id}` });
     expect(statement.closing.points).toBe(800);
-    // Stored value has no unpaid-credit operation in the ledger yet: recorded, with the reason.
+    // Stored value goes in as bonus stored value (no cash came in), on the same statement.
     const sv = await grantCompensation(db, c.id, { kind: 'stored_value', amountMinor: 5000 }, w('2024-06-30T12:06:00.000Z'));
-    expect(sv.compensations[1]).toMatchObject({ status: 'recorded', ledgerRef: null });
-    expect(sv.compensations[1]!.error).toMatch(/stored value/);
+    const svComp = sv.compensations[1]!;
+    expect(svComp).toMatchObject({ status: 'granted', error: null });
+    const svLine = (await memberStatement(db, { memberId: m.id }, {}, null)).lines.find((l) => l.txnId === Number(svComp.ledgerRef!.split(':')[1]));
+    expect(svLine).toMatchObject({ reason: `case ${c.id}: compensation ${svComp.id}` });
+    expect((await memberStatement(db, { memberId: m.id }, {}, null)).closing).toEqual({ points: 800, svMinor: 5000 });
     // Posting again never double-credits: the ledger answers the same key with the same transaction
     // (simulate a crash between the ledger write and our 'granted' mark).
     await db.kysely.updateTable('case_compensations').set({ status: 'recorded', ledger_ref: null }).where('id', '=', comp.id).execute();
-    expect(await postRecordedCompensations(db, w('2024-07-01T00:00:00.000Z'))).toEqual({ posted: 1, failed: 1 });
+    expect(await postRecordedCompensations(db, w('2024-07-01T00:00:00.000Z'))).toEqual({ posted: 1, failed: 0 });
     const again = await db.kysely.selectFrom('case_compensations').select(['status', 'ledger_ref']).where('id', '=', comp.id).executeTakeFirstOrThrow();
     expect(again).toEqual({ status: 'granted', ledger_ref: comp.ledgerRef });
     expect((await memberStatement(db, { memberId: m.id }, {}, null)).closing.points).toBe(800);
