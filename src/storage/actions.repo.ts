@@ -302,6 +302,26 @@ export async function segmentAggregates(db: Db, snapshotId: number, scheme: Segm
   return r.rows.map((x) => ({ segment: String(x.segment), customers: Number(x.customers), salesMinor: Number(x.sales ?? 0) }));
 }
 
+/**
+ * Per segment of a snapshot: predicted CLV summed over the segment's customers in a prediction
+ * run (customers without a prediction, or with none possible, add nothing) and how many had one.
+ */
+export async function segmentPredictedValues(
+  db: Db,
+  snapshotId: number,
+  scheme: SegmentScheme,
+  predictionRunId: number,
+): Promise<Map<string, { predictedMinor: number; customersPredicted: number }>> {
+  const col = segmentExpr(scheme);
+  const r = await sql<{ segment: string | number; clv: number | null; predicted: number }>`
+    select ${col} as segment, sum(p.clv_minor) as clv, count(p.clv_minor) as predicted
+    from customer_snapshot_metrics m
+    join customer_predictions p on p.customer_id = m.customer_id and p.run_id = ${predictionRunId}
+    where m.snapshot_id = ${snapshotId}
+    group by ${col}`.execute(db);
+  return new Map(r.rows.map((x) => [String(x.segment), { predictedMinor: Math.round(Number(x.clv ?? 0)), customersPredicted: Number(x.predicted) }]));
+}
+
 export interface SegmentMember {
   customerId: number;
   externalId: string;

@@ -53,7 +53,7 @@ function planOptions(cmd: Command): Command {
     .option('--contacts <seg=spec>', 'contacts a quarter: A=5, B=3.. (at least), C=..2 (at most), B=2..4:3 (planned 3)', collect, [])
     .option('--channels <seg=list>', 'channels of a segment, e.g. A=sms,email', collect, [])
     .option('--content <seg=text>', 'content type of a segment, e.g. "A=private-sale notices"', collect, [])
-    .option('--predicted <seg=amount>', "a segment's predicted future value in currency units (rule predicted-value)", collect, [])
+    .option('--predicted <seg=amount>', "a segment's predicted future value in currency units (rule predicted-value; default: its customers' summed CLV from the latest `patron predict`)", collect, [])
     .option('--only <segs>', 'plan only these segments, comma-separated')
     .option('--json', 'print JSON');
 }

@@ -88,6 +88,37 @@ describeEachDialect('contact plans: the apparel-chain case as data', (dialect) =
     expect(capped.limitsApplied).toBe(true);
   });
 
+  it("the 'predicted-value' rule reads each segment's summed CLV from the latest prediction run", async () => {
+    await expect(proposePlan(db, { scheme: 'abc', budgetMinor: 100, rule: 'predicted-value' })).rejects.toThrow(/run `patron predict` first/);
+    // A prediction run written directly (the models are tested elsewhere): A customers 1,000 each,
+    // B 500, C 100, except one C customer with no prediction possible (null) and one with no row.
+    const run = await db.kysely.insertInto('prediction_runs').values({
+      status: 'completed', as_of: '2024-06-30T00:00:00.000Z', as_of_day: 19904, period: 'week', period_days: 7, horizon: 52,
+      annual_discount_rate: 0.1, margin: 1, model: 'bg-nbd', repeat_model_run_id: null, spend_model_run_id: null,
+      spend_source: 'customer-mean', customers: 99, total_clv_minor: 0, expected_purchases: 0, parameters: '{}', warnings: '[]',
+      error: null, timings: null, actor: 'test', created_at: NOW.toISOString(),
+    } as never).returning('id').executeTakeFirstOrThrow();
+    const customers = await db.kysely.selectFrom('customers').select(['id', 'external_id']).orderBy('external_id').execute();
+    const clvOf = (n: number) => (n <= 14 ? 1000 : n <= 48 ? 500 : n === 99 ? null : 100);
+    const rows = customers.filter((c) => c.external_id !== 'A100').map((c) => {
+      const n = Number(c.external_id.slice(1));
+      return { run_id: Number(run.id), customer_id: c.id, x: 1, first_day: 19783, last_day: 19783, p_alive: 0.5, expected_purchases: 1,
+        expected_order_value_minor: null, clv_minor: clvOf(n), clv_if_active_minor: null, days_to_next_if_active: null };
+    });
+    await db.kysely.insertInto('customer_predictions').values(rows).execute();
+    const p = await proposePlan(db, { scheme: 'abc', budgetMinor: 1_000_000, rule: 'predicted-value' });
+    // A 14 x 1,000; B 34 x 500; C 50 x 100 (A099 null, A100 without a row)
+    expect(p.segments.map((s) => [s.id, s.predictedValue])).toEqual([['A', 14_000], ['B', 17_000], ['C', 5_000]]);
+    expect(p.segments.map((s) => s.budget)).toEqual([388_889, 472_222, 138_889]);
+    expect(p.predictions).toEqual({ runId: Number(run.id), asOf: '2024-06-30T00:00:00.000Z', customersPredicted: 98 });
+    // A value given by the user wins over the stored one.
+    const given = await proposePlan(db, { scheme: 'abc', budgetMinor: 1_000_000, rule: 'predicted-value', segments: { C: { predictedValueMinor: 0 } } });
+    expect(given.segments.map((s) => s.predictedValue)).toEqual([14_000, 17_000, 0]);
+    await expect(proposePlan(db, { scheme: 'abc', budgetMinor: 1, rule: 'predicted-value', predictionRunId: 9999 })).rejects.toThrow(/not found/);
+    await db.kysely.deleteFrom('customer_predictions').execute();
+    await db.kysely.deleteFrom('prediction_runs').execute();
+  });
+
   it('rejects unknown segments and missing inputs', async () => {
     await expect(proposePlan(db, { scheme: 'abc', budgetMinor: 100, rule: 'manual', segments: { Z: { share: 1 } } })).rejects.toThrow(/no abc segment "Z"/);
     await expect(proposePlan(db, { scheme: 'abc', budgetMinor: 100, rule: 'predicted-value' })).rejects.toThrow(PatronError);

@@ -10,6 +10,7 @@ import {
   listContactPlans,
   SEGMENT_COLUMNS,
   segmentAggregates,
+  segmentPredictedValues,
   segmentMembers,
   setContactPlanStatus,
   touchTotalsByPurpose,
@@ -22,6 +23,7 @@ import {
 import { appendAudit } from '../../storage/audit.repo.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
+import { getPredictionRun, latestPredictionRun } from '../../storage/predictions.repo.js';
 import { getSettings } from '../../storage/settings.repo.js';
 import { PatronError } from '../errors.js';
 import { dayNumber, instantFromUtcMs, localToUtcMs } from '../time.js';
@@ -61,7 +63,12 @@ export const SegmentSettingsSchema = z.strictObject({
   contacts: ContactsSchema.optional(),
   channels: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).optional(),
   contentType: z.string().trim().min(1).max(200).optional(),
-  predictedValueMinor: z.number().int().min(0).optional().describe("segment's predicted future value, for the 'predicted-value' rule"),
+  predictedValueMinor: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("segment's predicted future value for the 'predicted-value' rule; default: the summed CLV of its customers in the latest prediction run"),
 });
 export type SegmentSettings = z.output<typeof SegmentSettingsSchema>;
 
@@ -70,6 +77,7 @@ export const PlanProposalSchema = z.strictObject({
   scheme: SchemeSchema,
   budgetMinor: z.number().int().min(0).describe('marketing budget, minor units'),
   rule: z.enum(['sales', 'predicted-value', 'manual']).default('sales'),
+  predictionRunId: z.number().int().positive().optional().describe("prediction run for the 'predicted-value' rule; default: the latest completed"),
   periodQuarters: z.number().positive().max(40).default(PLAN_DEFAULTS.periodQuarters).describe('quarters the budget covers'),
   segments: z.record(z.string(), SegmentSettingsSchema).default({}),
   only: z.array(z.string()).optional().describe('plan only these segments (the rest get nothing)'),
@@ -93,6 +101,8 @@ export interface PlanSegmentView extends SegmentAllocation {
 
 export interface PlanProposal {
   snapshot: { id: number; asOf: string };
+  /** The prediction run whose CLVs gave segments their predicted value ('predicted-value' rule), if one was read. */
+  predictions: { runId: number; asOf: string; customersPredicted: number } | null;
   scheme: SegmentScheme;
   rule: ContactPlan['rule'];
   budgetMinor: number;
@@ -131,6 +141,21 @@ export async function proposePlan(db: Db, input: PlanProposalInput): Promise<Pla
     const only = new Set(q.only);
     aggs = aggs.filter((a) => only.has(a.segment));
   }
+  // 'predicted-value' without values given: the segments' summed CLV from stored predictions.
+  let predicted: Map<string, { predictedMinor: number; customersPredicted: number }> | null = null;
+  let predictionRun: { id: number; as_of: string; status: string } | undefined;
+  if (q.rule === 'predicted-value' && aggs.some((a) => q.segments[a.segment]?.predictedValueMinor === undefined)) {
+    predictionRun = q.predictionRunId !== undefined ? await getPredictionRun(k, q.predictionRunId) : await latestPredictionRun(k);
+    if (!predictionRun) {
+      throw q.predictionRunId !== undefined
+        ? new PatronError('NOT_FOUND', `prediction run ${q.predictionRunId} not found`)
+        : new PatronError('UNSUPPORTED_DATA', "the 'predicted-value' rule needs predicted values: run `patron predict` first, or give each segment's predictedValueMinor");
+    }
+    if (predictionRun.status !== 'completed') {
+      throw new PatronError('UNSUPPORTED_DATA', `prediction run ${predictionRun.id} has no stored customer predictions (status ${predictionRun.status})`);
+    }
+    predicted = await segmentPredictedValues(k, snap.id, q.scheme, predictionRun.id);
+  }
   // Top segments first: by sales, then by name for a stable order.
   aggs.sort((a, b) => b.salesMinor - a.salesMinor || (a.segment < b.segment ? -1 : a.segment > b.segment ? 1 : 0));
   const segments: PlanSegment[] = aggs.map((a) => {
@@ -140,7 +165,11 @@ export async function proposePlan(db: Db, input: PlanProposalInput): Promise<Pla
       customers: a.customers,
       // A segment whose returns outweigh its sales has no sales to plan on.
       sales: Math.max(0, a.salesMinor),
-      ...(s.predictedValueMinor !== undefined ? { predictedValue: s.predictedValueMinor } : {}),
+      ...(s.predictedValueMinor !== undefined
+        ? { predictedValue: s.predictedValueMinor }
+        : predicted
+          ? { predictedValue: predicted.get(a.segment)?.predictedMinor ?? 0 }
+          : {}),
       ...(s.share !== undefined ? { manualShare: s.share } : {}),
       ...(s.minShare !== undefined ? { minShare: s.minShare } : {}),
       ...(s.maxShare !== undefined ? { maxShare: s.maxShare } : {}),
@@ -150,6 +179,9 @@ export async function proposePlan(db: Db, input: PlanProposalInput): Promise<Pla
   const plan = translating(() => allocateBudget({ segments, totalBudget: q.budgetMinor, rule: q.rule, periodQuarters: q.periodQuarters }));
   return {
     snapshot: { id: snap.id, asOf: snap.asOf },
+    predictions: predictionRun && predicted
+      ? { runId: predictionRun.id, asOf: predictionRun.as_of, customersPredicted: [...predicted.values()].reduce((n, v) => n + v.customersPredicted, 0) }
+      : null,
     scheme: q.scheme,
     rule: plan.rule,
     budgetMinor: q.budgetMinor,

@@ -132,6 +132,10 @@ const PlanTotals = z.object({
 const PlanProposalResponse = z
   .object({
     snapshot: z.object({ id: z.number().int(), asOf: z.string() }),
+    predictions: z
+      .object({ runId: z.number().int(), asOf: z.string(), customersPredicted: z.number().int() })
+      .nullable()
+      .describe("the prediction run whose CLVs gave the segments' predicted values"),
     scheme: z.string(),
     rule: z.enum(['sales', 'predicted-value', 'manual']),
     budgetMinor: z.number().int(),
