@@ -12,6 +12,12 @@ const EnvSchema = z.object({
   PATRON_MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(200),
   PATRON_SESSION_HOURS: z.coerce.number().positive().default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Behind a reverse proxy: which X-Forwarded-For hops to believe, so per-client limits (login) see
+   * the client, not the proxy. "true" trusts every hop, a number that many hops, otherwise a
+   * comma-separated list of proxy addresses/CIDRs. Unset: the socket address, headers ignored.
+   */
+  PATRON_TRUST_PROXY: z.string().trim().optional(),
 });
 
 export interface Config {
@@ -22,6 +28,8 @@ export interface Config {
   readonly maxUploadBytes: number;
   readonly sessionHours: number;
   readonly logLevel: string;
+  /** Fastify's trustProxy: false, true, a hop count, or proxy addresses. */
+  readonly trustProxy: boolean | number | string[];
 }
 
 export const DEFAULT_SQLITE_PATH = 'data/patron.db';
@@ -41,6 +49,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxUploadBytes: Math.round(e.PATRON_MAX_UPLOAD_MB * 1024 * 1024),
     sessionHours: e.PATRON_SESSION_HOURS,
     logLevel: e.LOG_LEVEL,
+    trustProxy: parseTrustProxy(e.PATRON_TRUST_PROXY),
     ...overrides,
   });
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string[] {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const a of list) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a)) throw new Error(`invalid environment variable PATRON_TRUST_PROXY: "${a}" is not an IP address or CIDR`);
+  }
+  return list;
 }

@@ -57,6 +57,11 @@ export interface CreateAppOptions {
   loginRateLimit?: { max: number; windowMs: number };
 }
 
+/** Trust the nearest n hops (what a hop count means to proxy-addr; Fastify's types take it as a function). */
+function trustHops(n: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < n;
+}
+
 /** The repository (or installed package) root: the nearest folder up from here with a package.json. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -90,6 +95,8 @@ export function createApp(opts: CreateAppOptions): App {
         }
       : false,
     bodyLimit: DEFAULTS.bodyLimitBytes,
+    // Only from configured proxies is X-Forwarded-For believed (request.ip feeds the login limiter).
+    trustProxy: typeof opts.config.trustProxy === 'number' ? trustHops(opts.config.trustProxy) : opts.config.trustProxy,
     // Query strings like ?tag=a&tag=b stay simple; routes validate everything with zod.
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();

@@ -5,6 +5,7 @@ import { updateUser } from '../domain/auth/accounts.js';
 import type { Db } from '../storage/db.js';
 import { bearer, signIn, TEST_NOW, testApp, testConfig } from './test-helpers.js';
 import type { App } from './types.js';
+import { loadConfig } from '../config.js';
 
 /** A concrete URL for a route pattern (params filled with plausible values). */
 function concreteUrl(pattern: string): string {
@@ -254,5 +255,36 @@ describeEachDialect('login rate limit', (dialect) => {
       await app.close();
       await db.close();
     }
+  });
+
+  it('counts per forwarded client only behind a trusted proxy', async () => {
+    const db = await createTestDb(dialect);
+    const login = (app: ReturnType<typeof testApp>, client: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.0.0.5', headers: { 'x-forwarded-for': client }, payload: { username: 'who', password: 'what ever' } });
+    const trusting = testApp(db, { config: testConfig({ trustProxy: ['10.0.0.5'] }), loginRateLimit: { max: 2, windowMs: 60_000 } });
+    const plain = testApp(db, { config: testConfig(), loginRateLimit: { max: 2, windowMs: 60_000 } });
+    try {
+      // Behind the trusted proxy, two clients have two budgets.
+      const a = [await login(trusting, '203.0.113.1'), await login(trusting, '203.0.113.1'), await login(trusting, '203.0.113.1')];
+      expect(a.map((r) => r.statusCode)).toEqual([401, 401, 429]);
+      expect((await login(trusting, '203.0.113.2')).statusCode).toBe(401);
+      // Without trust, the header is ignored: everyone shares the proxy's budget (and cannot dodge it by forging the header).
+      const b = [await login(plain, '203.0.113.1'), await login(plain, '203.0.113.2'), await login(plain, '203.0.113.3')];
+      expect(b.map((r) => r.statusCode)).toEqual([401, 401, 429]);
+    } finally {
+      await trusting.close();
+      await plain.close();
+      await db.close();
+    }
+  });
+});
+
+describe('PATRON_TRUST_PROXY', () => {
+  it('reads true, a hop count, or proxy addresses, and refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ PATRON_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ PATRON_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ PATRON_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(() => loadConfig({ PATRON_TRUST_PROXY: 'proxy.example.com' })).toThrow(/PATRON_TRUST_PROXY/);
   });
 });
