@@ -28,6 +28,15 @@ export const DEFAULTS = Object.freeze({
     /** A fitted parameter outside [1e-4, 1e4] x its starting value is flagged as at an extreme. */
     extremeRatio: 1e4,
   }),
+  paretoNbd: Object.freeze({
+    /**
+     * Bound on the Pareto/NBD shapes s and r along their ridges (s/β, r/α kept): beyond it the
+     * dropout (purchase) rates differ between customers by a coefficient of variation below
+     * 1/√maxShape = 1%, indistinguishable from one common rate. A fit that reaches it reports
+     * converged: false and why (pareto-nbd.ts, fitParetoNbd).
+     */
+    maxShape: 1e4,
+  }),
   assess: Object.freeze({
     /** Fewer customers than this cannot pin down four parameters. */
     minCustomers: 100,

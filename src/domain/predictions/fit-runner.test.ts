@@ -4,9 +4,10 @@ import { createRng } from '../../analytics/random.js';
 import { fitRepeatGuarded } from './fit-runner.js';
 
 /**
- * Customers who all drop out with the same probability: the Pareto/NBD maximum likelihood is at
- * s, β → ∞ (no heterogeneity in the dropout rate) and each likelihood evaluation gets slower as the
- * optimiser walks there (measured: 95 s for 40 evaluations). The guarded fit must stop and say so.
+ * Customers who all drop out with the same probability: the Pareto/NBD likelihood has no finite
+ * maximum (it rises as s, β → ∞ with s/β fixed). Before issue #4 each step up that ridge made the
+ * likelihood slower to evaluate (95 s for 40 evaluations) and only the guard stopped the fit; now the
+ * fit is bounded (src/analytics/clv/pareto-nbd, ridge.test.ts) and the guard is a backstop.
  */
 function homogeneousDropout(): { x: number; tx: number; T: number }[] {
   const rng = createRng(7);
@@ -26,16 +27,22 @@ function homogeneousDropout(): { x: number; tx: number; T: number }[] {
 }
 
 describe('guarded fits', () => {
-  it('stops a Pareto/NBD fit that runs away and says why; BG/NBD on the same data is fine', async () => {
+  it('a Pareto/NBD fit on the ridge ends inside the guard and says why; BG/NBD on the same data is fine', async () => {
     const rows = homogeneousDropout();
-    const t0 = performance.now();
-    const pn = await fitRepeatGuarded('pareto-nbd', rows, { timeoutMs: 1500 });
-    expect(performance.now() - t0).toBeLessThan(20_000); // generous: worker start-up on a busy machine
+    const pn = await fitRepeatGuarded('pareto-nbd', rows);
+    if (!pn.ok) throw new Error(pn.reason);
+    expect(pn.converged).toBe(false);
+    expect(pn.reason).toMatch(/^no finite maximum: the likelihood keeps rising as s and β grow together/);
+    const bg = await fitRepeatGuarded('bg-nbd', rows);
+    expect(bg.ok).toBe(true);
+  });
+
+  it('still stops a fit that overruns its time limit, and says so', async () => {
+    // 1 ms: shorter than starting the worker, so the limit always fires first.
+    const pn = await fitRepeatGuarded('pareto-nbd', homogeneousDropout(), { timeoutMs: 1 });
     expect(pn.ok).toBe(false);
     if (pn.ok) return;
     expect(pn.code).toBe('optimiser-failed');
-    expect(pn.reason).toMatch(/^the Pareto\/NBD fit did not finish within 2 s and was stopped: .*use BG\/NBD/);
-    const bg = await fitRepeatGuarded('bg-nbd', rows);
-    expect(bg.ok).toBe(true);
+    expect(pn.reason).toMatch(/^the Pareto\/NBD fit did not finish within \d+ s and was stopped/);
   });
 });

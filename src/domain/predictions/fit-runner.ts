@@ -8,12 +8,11 @@ const LABEL = { 'bg-nbd': 'BG/NBD', 'pareto-nbd': 'Pareto/NBD' } as const;
 type AnyFit = FitResult<ModelName, any>;
 
 /**
- * Fits with a wall-clock limit. The Pareto/NBD likelihood is a series whose length grows with s
- * and β; on data whose customers drop out at nearly the same rate the maximum likelihood runs
- * to s, β → ∞ and each evaluation gets slower without end (measured: s = 5.8e4 after 40
- * evaluations, 95 s; see docs/predictions.md). So models in DEFAULTS.fitInWorker are fitted in a
- * worker thread that is stopped after timeoutMs, and the refusal says why. The rows are grouped
- * here first (exact), so only the distinct summaries cross to the worker.
+ * Fits with a wall-clock limit. Pareto/NBD fits once ran without end on data whose customers drop
+ * out at nearly the same rate (the s, β → ∞ ridge; docs/predictions.md §7). The likelihood is now
+ * bounded in cost and the ridge is reported, but models in DEFAULTS.fitInWorker still run in a
+ * worker thread stopped after timeoutMs, as a backstop that keeps a server answering whatever the
+ * data. The rows are grouped here first (exact), so only the distinct summaries cross to the worker.
  */
 export async function fitRepeatGuarded(
   model: 'bg-nbd' | 'pareto-nbd',
@@ -51,7 +50,7 @@ export async function fitRepeatGuarded(
           code: 'optimiser-failed',
           reason:
             `the ${LABEL[model]} fit did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped: ` +
-            'its likelihood becomes too slow to evaluate when customers drop out at nearly the same rate (s and beta run to infinity); use BG/NBD for this data',
+            'the time limit is DEFAULTS.fitTimeoutMs; BG/NBD is usually much faster on the same data',
         });
       }, timeoutMs);
       worker.on('message', (m: { type: string; fit?: AnyFit; message?: string }) => {

@@ -53,6 +53,9 @@ describe('Pareto/NBD likelihood', () => {
     { r: 2.1, alpha: 7, s: 0.3, beta: 7 }, // α = β
     { r: 0.4, alpha: 300, s: 0.8, beta: 0.2 }, // α >> β: z close to 1
     { r: 0.4, alpha: 0.05, s: 0.8, beta: 40 }, // α << β
+    // On the ridges (tail.ts quadrature route): where fits of homogeneous customers end (ridge.test.ts).
+    { r: 2, alpha: 18.7, s: 1e4, beta: 4.9e5 }, // s, β large with s/β = 0.02
+    { r: 1e4, alpha: 6.8e4, s: 0.6, beta: 13 }, // r, α large with r/α = 0.15
   ];
   for (const p of paramSets) {
     it(`matches quadrature of the defining integral at ${JSON.stringify(p)}`, () => {

@@ -6,117 +6,50 @@
  * §4 mean, §5 P(alive), §6 conditional expectation). While active, purchases are Poisson(λ),
  * λ ~ Gamma(r, α); the lifetime is exponential with rate μ ~ Gamma(s, β).
  */
-import { digamma, expm1OverX, hyp2f1, lnGamma, logAddExp, logSubExp } from '../../special/index.js';
-import { CompensatedSum, fitOnLogScale, prepareForFit, prepareRows, type FitOptions, type PreparedRows } from '../fit-common.js';
-import type { CustomerSummary, FitResult, ParetoNbdParams, SummaryRow } from '../types.js';
+import { digamma, expm1OverX, lnGamma, logAddExp, logSubExp } from '../../special/index.js';
+import { DEFAULTS } from '../defaults.js';
+import { CompensatedSum, fitOnLogScale, prepareForFit, type FitOptions, prepareRows, type PreparedRows } from '../fit-common.js';
+import type { CustomerSummary, FitResult, FitSuccess, ParetoNbdParams, SummaryRow } from '../types.js';
+import { lnTail } from './tail.js';
 
 const NAMES: (keyof ParetoNbdParams & string)[] = ['r', 'alpha', 's', 'beta'];
 
-/**
- * ln of (r+s+x) ∫_y^∞ (α+τ)^-(r+x) (β+τ)^-(s+1) dτ, the building block of A_0 in the likelihood (FH note §3).
- * The note writes it as 2F1(r+s+x, s+1; r+s+x+1; (α-β)/(α+y)) / (α+y)^(r+s+x) for α >= β and as
- * 2F1(r+s+x, r+x; r+s+x+1; (β-α)/(β+y)) / (β+y)^(r+s+x) for α < β — two Pfaff-related forms chosen so
- * that z is in [0, 1). Euler's transformation (A&S 15.3.3) then gives
- *   α >= β: (β+y)^-s (α+y)^-(r+x) 2F1(1, r+x; r+s+x+1; z)
- *   α <  β: (α+y)^-(r+x-1) (β+y)^-(s+1) 2F1(1, s+1; r+s+x+1; z)
- * whose series has positive terms decreasing at least geometrically (ratio < z), and whose prefactor is
- * taken in logs: no overflow for customers with hundreds of purchases.
- */
-function lnTailTerm(p: ParetoNbdParams, x: number, lnAlphaY: number, lnBetaY: number, y: number): number {
-  const { r, alpha, s, beta } = p;
-  const c = r + s + x + 1;
-  if (alpha >= beta) {
-    const z = (alpha - beta) / (alpha + y);
-    return -s * lnBetaY - (r + x) * lnAlphaY + Math.log(hyp2f1OneB(r + x, c, z));
-  }
-  const z = (beta - alpha) / (beta + y);
-  return -(r + x - 1) * lnAlphaY - (s + 1) * lnBetaY + Math.log(hyp2f1OneB(s + 1, c, z));
+/** Stirling's series for lnΓ(z) less its leading terms, Σ B_2k / (2k(2k-1) z^(2k-1)) (A&S 6.1.40); < 1e-15 off for z >= 10. */
+function stirlingTail(z: number): number {
+  const z2 = 1 / (z * z);
+  return (1 / z) * (1 / 12 + z2 * (-1 / 360 + z2 * (1 / 1260 + z2 * (-1 / 1680 + z2 * (1 / 1188 + z2 * (-691 / 360360 + z2 / 156))))));
 }
 
 /**
- * 2F1(1, b; c; z) for 0 <= z < 1 and 0 < b < c, the only form the likelihood needs. Every term ratio
- * (b+k)/(c+k)·z is below z, so the tail after a term t is at most t·z/(1-z): a rigorous stop. Near z = 1
- * (slow geometric convergence) the general routine takes over with its 1-z transformation.
+ * ln Γ(r+x) - ln Γ(r). For r >= 10 as the difference of Stirling's series (A&S 6.1.40), with the large
+ * leading terms combined analytically, (r - ½) log1p(x/r) + x ln(r+x) - x: the plain difference of two
+ * log-gammas of ~r ln r carries rounding noise of ~1e-11 at r = 10^4, enough to stall the line search
+ * on the r, α ridge (fitParetoNbd).
  */
-function hyp2f1OneB(b: number, c: number, z: number): number {
-  if (z === 0) return 1;
-  if (z > 0.9) return hyp2f1(1, b, c, z);
-  let term = 1;
-  let sum = 1;
-  const tailFactor = z / (1 - z);
-  for (let k = 0; k < 100_000; k++) {
-    term *= ((b + k) / (c + k)) * z;
-    sum += term;
-    if (term * tailFactor <= 1e-16 * sum) return sum;
-  }
-  return Number.NaN;
+function lnPochhammer(r: number, x: number): number {
+  if (x === 0) return 0;
+  if (r < 10) return lnGamma(r + x) - lnGamma(r);
+  return (r - 0.5) * Math.log1p(x / r) + x * Math.log(r + x) - x + (stirlingTail(r + x) - stirlingTail(r));
 }
 
 /**
- * lnTailTerm and its gradient in (r, α, s, β), written to g[off..off+3]. The series is differentiated
- * term by term: t_k = Π_{j<k} (b+j)/(c+j) · z^k, so ∂ln t_k = Σ_{j<k} (∂b/(b+j) - ∂c/(c+j)) + k ∂z/z, with
- * the running sums P_k = Σ_{j<k} 1/(b+j), Q_k = Σ_{j<k} 1/(c+j) carried along. NaN if the series does
- * not converge (z extremely close to 1), which the optimiser treats as a rejected point.
+ * "Alive at T" term of the likelihood, α^r β^s (α+T)^-(r+x) (β+T)^-s (FH note §3), in logs and written
+ * with log1p so that it stays exact when r, α or s, β are large: -r log1p(T/α) - x ln(α+T) - s log1p(T/β).
  */
-function lnTailTermGradient(p: ParetoNbdParams, x: number, y: number, g: Float64Array, off: number): number {
-  const { r, alpha, s, beta } = p;
-  const c = r + s + x + 1;
-  const alphaFirst = alpha >= beta;
-  const b = alphaFirst ? r + x : s + 1;
-  const z = alphaFirst ? (alpha - beta) / (alpha + y) : (beta - alpha) / (beta + y);
-  let t = 1;
-  let S = 1;
-  let SP = 0; // Σ t_k P_k
-  let SQ = 0; // Σ t_k Q_k
-  let SK = 0; // Σ k t_k
-  if (z > 0) {
-    const tailFactor = z / (1 - z);
-    let P = 0;
-    let Q = 0;
-    let k = 0;
-    for (; k < 10_000_000; k++) {
-      P += 1 / (b + k);
-      Q += 1 / (c + k);
-      t *= ((b + k) / (c + k)) * z;
-      S += t;
-      SP += t * P;
-      SQ += t * Q;
-      SK += (k + 1) * t;
-      // Tail bound for S, widened by the growth of the weights k, P_k, Q_k in the derivative sums.
-      if (t * tailFactor * (k + 2 + 1 / (1 - z) + P + Q) <= 1e-16 * S) break;
-    }
-    if (k === 10_000_000) return Number.NaN;
-  }
-  const dLnFdz = z > 0 ? SK / z / S : b / c; // (dF/dz)/F; at z = 0 the first coefficient b/c
-  const meanP = SP / S;
-  const meanQ = SQ / S;
-  const lnAY = Math.log(alpha + y);
-  const lnBY = Math.log(beta + y);
-  if (alphaFirst) {
-    // b = r+x (∂b/∂r = 1), c = r+s+x+1, z = (α-β)/(α+y).
-    g[off] = -lnAY + meanP - meanQ;
-    g[off + 1] = -(r + x) / (alpha + y) + (dLnFdz * (beta + y)) / ((alpha + y) * (alpha + y));
-    g[off + 2] = -lnBY - meanQ;
-    g[off + 3] = -s / (beta + y) - dLnFdz / (alpha + y);
-    return -s * lnBY - (r + x) * lnAY + Math.log(S);
-  }
-  // b = s+1 (∂b/∂s = 1), z = (β-α)/(β+y).
-  g[off] = -lnAY - meanQ;
-  g[off + 1] = -(r + x - 1) / (alpha + y) - dLnFdz / (beta + y);
-  g[off + 2] = -lnBY + meanP - meanQ;
-  g[off + 3] = -(s + 1) / (beta + y) + (dLnFdz * (alpha + y)) / ((beta + y) * (beta + y));
-  return -(r + x - 1) * lnAY - (s + 1) * lnBY + Math.log(S);
+function lnAliveAtT(p: ParetoNbdParams, x: number, T: number): number {
+  return -p.r * Math.log1p(T / p.alpha) - x * Math.log(p.alpha + T) - p.s * Math.log1p(T / p.beta);
 }
 
 /**
  * Log-likelihood and its gradient ∂lnL/∂(r, α, s, β) written to `gradient`. Per row
- * ln L = lnC + ln(e^A + e^B), A = "alive at T", B = ln(s/(r+s+x)) + ln(e^hi - e^lo); so
+ * ln L = lnΓ(r+x) - lnΓ(r) + ln(e^A + e^B), A = "alive at T", B = ln(s/(r+s+x)) + ln(e^hi - e^lo) with
+ * hi, lo the tails at t_x and T (tail.ts; α^r β^s is inside them); so
  * ∂lnL = ∂lnC + (1-π) ∂A + π (∂ln(s/(r+s+x)) + (∂hi - ρ ∂lo)/(1-ρ)), π = e^B/(e^A+e^B), ρ = e^(lo-hi).
+ * NaN if any term is not finite (the optimiser rejects the point; never a silently dropped term).
  */
 function preparedLogLikGradient(p: ParetoNbdParams, d: PreparedRows, gradient: number[]): number {
   const { r, alpha, s, beta } = p;
   if (!(r > 0 && alpha > 0 && s > 0 && beta > 0)) return Number.NaN;
-  const base = -lnGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
   const psiR = digamma(r);
   const nx = d.xs.length;
   const lnConst = new Float64Array(nx);
@@ -127,9 +60,9 @@ function preparedLogLikGradient(p: ParetoNbdParams, d: PreparedRows, gradient: n
   for (let i = 0; i < nx; i++) {
     const x = d.xs[i]!;
     const m = r + s + x;
-    lnConst[i] = base + lnGamma(r + x);
+    lnConst[i] = lnPochhammer(r, x);
     lnShare[i] = Math.log(s) - Math.log(m);
-    dConstR[i] = digamma(r + x) - psiR + Math.log(alpha);
+    dConstR[i] = digamma(r + x) - psiR;
     dShareR[i] = -1 / m;
     dShareS[i] = 1 / s - 1 / m;
   }
@@ -141,29 +74,24 @@ function preparedLogLikGradient(p: ParetoNbdParams, d: PreparedRows, gradient: n
   for (let k = 0; k < nT; k++) {
     const x = d.xs[d.xTX[k]!]!;
     const T = d.Ts[d.xTT[k]!]!;
-    const lnAT = Math.log(alpha + T);
-    const lnBT = Math.log(beta + T);
-    aliveAtT[k] = -(r + x) * lnAT - s * lnBT;
-    dAlive[4 * k] = -lnAT;
-    dAlive[4 * k + 1] = -(r + x) / (alpha + T);
-    dAlive[4 * k + 2] = -lnBT;
-    dAlive[4 * k + 3] = -s / (beta + T);
-    tailT[k] = lnTailTermGradient(p, x, T, dTailT, 4 * k);
+    aliveAtT[k] = lnAliveAtT(p, x, T);
+    dAlive[4 * k] = -Math.log1p(T / alpha);
+    dAlive[4 * k + 1] = (r * T - x * alpha) / (alpha * (alpha + T));
+    dAlive[4 * k + 2] = -Math.log1p(T / beta);
+    dAlive[4 * k + 3] = (s * T) / (beta * (beta + T));
+    tailT[k] = lnTail(p, x, T, dTailT, 4 * k);
   }
   const nTx = d.xtxX.length;
   const tailTx = new Float64Array(nTx);
   const dTailTx = new Float64Array(4 * nTx);
   for (let k = 0; k < nTx; k++) {
-    tailTx[k] = lnTailTermGradient(p, d.xs[d.xtxX[k]!]!, d.txs[d.xtxTx[k]!]!, dTailTx, 4 * k);
+    tailTx[k] = lnTail(p, d.xs[d.xtxX[k]!]!, d.txs[d.xtxTx[k]!]!, dTailTx, 4 * k);
   }
   const sum = new CompensatedSum();
   let g0 = 0;
   let g1 = 0;
   let g2 = 0;
   let g3 = 0;
-  const dConstAlpha = r / alpha;
-  const dConstBeta = s / beta;
-  const lnBeta = Math.log(beta);
   for (let i = 0; i < d.length; i++) {
     const w = d.w[i]!;
     const xi = d.xIdx[i]!;
@@ -172,9 +100,11 @@ function preparedLogLikGradient(p: ParetoNbdParams, d: PreparedRows, gradient: n
     const A = aliveAtT[pk]!;
     const hi = tailTx[tk]!;
     const lo = tailT[pk]!;
+    if (Number.isNaN(hi) || Number.isNaN(lo)) return Number.NaN;
     let lnInner = A;
     let pi = 0;
     let rho = 0;
+    // The integral over (t_x, T] is positive; rounding can make hi <= lo when T - t_x is tiny.
     if (hi > lo) {
       rho = Math.exp(lo - hi);
       const B = lnShare[xi]! + logSubExp(hi, lo);
@@ -184,9 +114,9 @@ function preparedLogLikGradient(p: ParetoNbdParams, d: PreparedRows, gradient: n
     sum.add(w * (lnConst[xi]! + lnInner));
     const q = 1 - pi;
     let e0 = dConstR[xi]! + q * dAlive[4 * pk]!;
-    let e1 = dConstAlpha + q * dAlive[4 * pk + 1]!;
-    let e2 = lnBeta + q * dAlive[4 * pk + 2]!;
-    let e3 = dConstBeta + q * dAlive[4 * pk + 3]!;
+    let e1 = q * dAlive[4 * pk + 1]!;
+    let e2 = q * dAlive[4 * pk + 2]!;
+    let e3 = q * dAlive[4 * pk + 3]!;
     if (pi > 0) {
       const inv = pi / (1 - rho);
       e0 += pi * dShareR[xi]! + inv * (dTailTx[4 * tk]! - rho * dTailT[4 * pk]!);
@@ -208,19 +138,18 @@ function preparedLogLikGradient(p: ParetoNbdParams, d: PreparedRows, gradient: n
 
 /**
  * Log-likelihood of prepared rows (FH note §3). ln L per row is
- * lnC(x) + ln{ (α+T)^-(r+x)(β+T)^-s + s/(r+s+x) [tail(t_x) - tail(T)] / ... }, with tail(T) and the
- * first term computed once per distinct (x, T), tail(t_x) once per distinct (x, t_x).
+ * lnΓ(r+x) - lnΓ(r) + ln{ alive(T) + s/(r+s+x) [e^tail(t_x) - e^tail(T)] }, with tail(T) and alive(T)
+ * computed once per distinct (x, T), tail(t_x) once per distinct (x, t_x). NaN if any term is not finite.
  */
 function preparedLogLik(p: ParetoNbdParams, d: PreparedRows): number {
-  const { r, alpha, s, beta } = p;
-  if (!(r > 0 && alpha > 0 && s > 0 && beta > 0)) return Number.NaN;
-  const base = -lnGamma(r) + r * Math.log(alpha) + s * Math.log(beta);
+  const { r, s } = p;
+  if (!(r > 0 && p.alpha > 0 && s > 0 && p.beta > 0)) return Number.NaN;
   const nx = d.xs.length;
   const lnConst = new Float64Array(nx);
   const lnShare = new Float64Array(nx); // ln(s / (r+s+x))
   for (let i = 0; i < nx; i++) {
     const x = d.xs[i]!;
-    lnConst[i] = base + lnGamma(r + x);
+    lnConst[i] = lnPochhammer(r, x);
     lnShare[i] = Math.log(s) - Math.log(r + s + x);
   }
   const nT = d.xTX.length;
@@ -229,25 +158,20 @@ function preparedLogLik(p: ParetoNbdParams, d: PreparedRows): number {
   for (let k = 0; k < nT; k++) {
     const x = d.xs[d.xTX[k]!]!;
     const T = d.Ts[d.xTT[k]!]!;
-    const lnAT = Math.log(alpha + T);
-    const lnBT = Math.log(beta + T);
-    aliveAtT[k] = -(r + x) * lnAT - s * lnBT;
-    tailT[k] = lnTailTerm(p, x, lnAT, lnBT, T);
+    aliveAtT[k] = lnAliveAtT(p, x, T);
+    tailT[k] = lnTail(p, x, T, null);
   }
   const nTx = d.xtxX.length;
   const tailTx = new Float64Array(nTx);
-  for (let k = 0; k < nTx; k++) {
-    const x = d.xs[d.xtxX[k]!]!;
-    const tx = d.txs[d.xtxTx[k]!]!;
-    tailTx[k] = lnTailTerm(p, x, Math.log(alpha + tx), Math.log(beta + tx), tx);
-  }
+  for (let k = 0; k < nTx; k++) tailTx[k] = lnTail(p, d.xs[d.xtxX[k]!]!, d.txs[d.xtxTx[k]!]!, null);
   const sum = new CompensatedSum();
   for (let i = 0; i < d.length; i++) {
     const pair = d.xTIdx[i]!;
     const hi = tailTx[d.xtxIdx[i]!]!;
     const lo = tailT[pair]!;
+    if (Number.isNaN(hi) || Number.isNaN(lo)) return Number.NaN;
     const xi = d.xIdx[i]!;
-    // The integral over (t_x, T) is positive; rounding can make hi ≈ lo when T - t_x is tiny.
+    // The integral over (t_x, T] is positive; rounding can make hi <= lo when T - t_x is tiny.
     const lnA0 = hi > lo ? logSubExp(hi, lo) : Number.NEGATIVE_INFINITY;
     sum.add(d.w[i]! * (lnConst[xi]! + logAddExp(aliveAtT[pair]!, lnShare[xi]! + lnA0)));
   }
@@ -259,13 +183,11 @@ function preparedLogLik(p: ParetoNbdParams, d: PreparedRows): number {
  * the "alive at T" share of the likelihood.
  */
 function lnPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const { r, alpha, s, beta } = p;
+  const { r, s } = p;
   if (!(tx < T)) return 0;
-  const lnAT = Math.log(alpha + T);
-  const lnBT = Math.log(beta + T);
-  const aliveAtT = -(r + x) * lnAT - s * lnBT;
-  const hi = lnTailTerm(p, x, Math.log(alpha + tx), Math.log(beta + tx), tx);
-  const lo = lnTailTerm(p, x, lnAT, lnBT, T);
+  const aliveAtT = lnAliveAtT(p, x, T);
+  const hi = lnTail(p, x, tx, null);
+  const lo = lnTail(p, x, T, null);
   const lnA0 = hi > lo ? logSubExp(hi, lo) : Number.NEGATIVE_INFINITY;
   return aliveAtT - logAddExp(aliveAtT, Math.log(s) - Math.log(r + s + x) + lnA0);
 }
@@ -295,24 +217,168 @@ function startingValues(d: PreparedRows, start: Partial<ParetoNbdParams> = {}): 
   return [start.r ?? 1, start.alpha ?? 1 / rate, start.s ?? 1, start.beta ?? Math.max(meanT, 1e-3)];
 }
 
-/** Maximum-likelihood Pareto/NBD fit; `{ ok: false, reason }` when the data cannot support it. */
+export interface ParetoNbdFitOptions extends FitOptions<ParetoNbdParams> {
+  /** Bound on the shapes s and r along their ridges. Default DEFAULTS.paretoNbd.maxShape. */
+  maxShape?: number;
+}
+
+/**
+ * The search is bounded smoothly: the optimiser's (r, α, s, β) are mapped to the model's
+ * s' = s·k, β' = β·k with k = 1/(1 + s/cap), and likewise r', α' — a monotone map of s onto (0, cap) that
+ * keeps the mean dropout rate s'/β' = s/β (and r'/α' = r/α), and is the identity up to a relative
+ * s/cap. Smooth, so L-BFGS never meets a corner (a hard clamp made it stall there); a finite maximum is
+ * found at the same model parameters; on a ridge s' → cap while the optimiser's s runs off.
+ */
+function bounded(theta: readonly number[], cap: number): { p: ParetoNbdParams; kr: number; ks: number } {
+  const [r, alpha, s, beta] = theta as [number, number, number, number];
+  const kr = 1 / (1 + r / cap);
+  const ks = 1 / (1 + s / cap);
+  return { p: { r: r * kr, alpha: alpha * kr, s: s * ks, beta: beta * ks }, kr, ks };
+}
+
+/**
+ * Jacobian of `bounded` in (r, α, s, β) order (block diagonal): ∂s'/∂s = k², ∂β'/∂s = -β k²/cap,
+ * ∂β'/∂β = k; the same for (r, α). J[i][j] = ∂θ'_i/∂θ_j.
+ */
+function boundedJacobian(theta: readonly number[], cap: number): number[][] {
+  const [r, alpha, s, beta] = theta as [number, number, number, number];
+  const { kr, ks } = bounded(theta, cap);
+  return [
+    [kr * kr, 0, 0, 0],
+    [(-alpha * kr * kr) / cap, kr, 0, 0],
+    [0, 0, ks * ks, 0],
+    [0, 0, (-beta * ks * ks) / cap, ks],
+  ];
+}
+
+/** A fit whose s' (or r') ends this close to the cap is on the ridge: the optimiser's s is 1000 x cap. */
+const ON_RIDGE = 1 - 1e-3;
+
+const fmt = (v: number) => v.toPrecision(4);
+
+/**
+ * Maximum-likelihood Pareto/NBD fit; `{ ok: false, reason }` when the data cannot support it.
+ *
+ * The ridge. When customers' dropout rates hardly differ, the likelihood keeps rising as s, β → ∞
+ * together with s/β = μ fixed: Gamma(s, β) tends to a point mass at μ and the model to its
+ * exponential-dropout limit (every customer's lifetime ~ Exp(μ)). There is no finite maximum, only a
+ * supremum approached along a ray in (ln s, ln β), with the gain shrinking like 1/s. The same happens
+ * with r, α → ∞ (every customer buys at the same rate λ = r/α). So the search is bounded: s and r
+ * cannot exceed `maxShape` (see `bounded`), where the coefficient of variation of μ (or λ) is
+ * 1/√maxShape. A fit that ends on the bound is reported at s = maxShape (or r) with the same s/β,
+ * `converged: false`, a reason that names the ridge and the common rate and the gain in lnL still
+ * available beyond the bound, and no standard errors (the information matrix is singular along the
+ * ridge). Every likelihood evaluation has bounded cost (tail.ts) and the optimiser a bounded number
+ * of evaluations, so the fit always ends.
+ */
 export function fitParetoNbd(
   rows: readonly SummaryRow[],
-  options: FitOptions<ParetoNbdParams> = {},
+  options: ParetoNbdFitOptions = {},
 ): FitResult<'pareto-nbd', ParetoNbdParams> {
   const prepared = prepareForFit(rows, options);
   if (!prepared.ok) return { ok: false, model: 'pareto-nbd', code: prepared.code, reason: prepared.reason };
   const d = prepared.data;
-  return fitOnLogScale<'pareto-nbd', ParetoNbdParams>({
+  const cap = options.maxShape ?? DEFAULTS.paretoNbd.maxShape;
+  const inner = [0, 0, 0, 0];
+  // Optimiser coordinates whose bounded image is the data-based start.
+  const start = startingValues(d, options.start);
+  const kr0 = 1 / (1 - Math.min(start[0]!, cap / 2) / cap);
+  const ks0 = 1 / (1 - Math.min(start[2]!, cap / 2) / cap);
+  const fit = fitOnLogScale<'pareto-nbd', ParetoNbdParams>({
     model: 'pareto-nbd',
     names: NAMES,
-    start: startingValues(d, options.start),
-    logLik: ([r, alpha, s, beta]) => preparedLogLik({ r: r!, alpha: alpha!, s: s!, beta: beta! }, d),
-    logLikGradient: ([r, alpha, s, beta], gradient) => preparedLogLikGradient({ r: r!, alpha: alpha!, s: s!, beta: beta! }, d, gradient),
+    start: [start[0]! * kr0, start[1]! * kr0, start[2]! * ks0, start[3]! * ks0],
+    logLik: (theta) => preparedLogLik(bounded(theta, cap).p, d),
+    logLikGradient: (theta, gradient) => {
+      const ll = preparedLogLikGradient(bounded(theta, cap).p, d, inner);
+      // Chain rule: ∂lnL/∂θ_j = Σ_i ∂lnL/∂θ'_i J[i][j].
+      const J = boundedJacobian(theta, cap);
+      for (let j = 0; j < 4; j++) {
+        let v = 0;
+        for (let i = 0; i < 4; i++) v += inner[i]! * J[i]![j]!;
+        gradient[j] = v;
+      }
+      return ll;
+    },
     n: d.totalWeight,
     distinctRows: d.length,
     options,
   });
+  if (!fit.ok) return fit;
+  const theta = NAMES.map((k) => fit.params[k]);
+  const { p } = bounded(theta, cap);
+  const onR = p.r >= ON_RIDGE * cap;
+  const onS = p.s >= ON_RIDGE * cap;
+  if (onR || onS) return reportRidge(fit, d, cap, p, onR, onS);
+  // The model's parameters, with standard errors by the delta method through the bound: Cov' = J Cov Jᵀ.
+  let standardErrors = fit.standardErrors;
+  let covariance = fit.covariance;
+  if (covariance) {
+    const J = boundedJacobian(theta, cap);
+    covariance = J.map((Ji) => J.map((Jk) => Ji.reduce((acc, jij, j) => acc + jij * Jk.reduce((a, jkl, l) => a + covariance![j]![l]! * jkl, 0), 0)));
+    standardErrors = Object.fromEntries(NAMES.map((k, i) => [k, Math.sqrt(covariance![i]![i]!)])) as unknown as ParetoNbdParams;
+  }
+  return { ...fit, params: p, standardErrors, covariance };
+}
+
+/** A fit that ended on a ridge bound: the bounded parameters with an honest reason. */
+function reportRidge(
+  fit: FitSuccess<'pareto-nbd', ParetoNbdParams>,
+  d: PreparedRows,
+  cap: number,
+  p: ParetoNbdParams,
+  onR: boolean,
+  onS: boolean,
+): FitSuccess<'pareto-nbd', ParetoNbdParams> {
+  // Report exactly at the bound, on the same ray (same s/β, r/α).
+  const params = {
+    r: onR ? cap : p.r,
+    alpha: onR ? (p.alpha * cap) / p.r : p.alpha,
+    s: onS ? cap : p.s,
+    beta: onS ? (p.beta * cap) / p.s : p.beta,
+  };
+  const logLik = preparedLogLik(params, d);
+  // How much lnL the ridge still offers: from the bound to 100 x the bound along the same ray.
+  const kr = onR ? 100 : 1;
+  const ks = onS ? 100 : 1;
+  const gain = preparedLogLik({ r: params.r * kr, alpha: params.alpha * kr, s: params.s * ks, beta: params.beta * ks }, d) - logLik;
+  const ridges: string[] = [];
+  if (onS) {
+    ridges.push(
+      `s and β grow together with s/β = ${fmt(params.s / params.beta)} per period: customers' dropout rates look the same ` +
+        '(Gamma(s, β) tends to a point mass; the limit is exponential lifetimes with that one rate)',
+    );
+  }
+  if (onR) {
+    ridges.push(
+      `r and α grow together with r/α = ${fmt(params.r / params.alpha)} purchases per period: customers' purchase rates look the same ` +
+        '(Gamma(r, α) tends to a point mass; the limit is Poisson purchasing at that one rate)',
+    );
+  }
+  const which = [onR ? 'r' : null, onS ? 's' : null].filter(Boolean).join(' and ');
+  const reason =
+    `no finite maximum: the likelihood keeps rising as ${ridges.join('; and as ')}. ` +
+    `Reported at the bound ${which} = ${cap} (DEFAULTS.paretoNbd.maxShape); going 100 times further along the ridge raises lnL by only ${gain.toPrecision(2)}`;
+  const touched = [...(onS ? ['s', 'beta'] : []), ...(onR ? ['r', 'alpha'] : [])];
+  const warnings = fit.warnings.filter((w) => !w.startsWith('standard errors unavailable') && !touched.some((k) => w.startsWith(`parameter ${k} = `)));
+  warnings.push(
+    `${which} at the bound ${cap}: the data do not identify ${onR && onS ? 'these shapes' : 'this shape'} (one common rate fits); ` +
+      `predictions match that limit model to a relative ~(1 + rate × horizon)/${cap}`,
+  );
+  warnings.push('standard errors not reported: along the ridge the likelihood is flat, so the information matrix is singular');
+  const k = fit.k;
+  return {
+    ...fit,
+    params,
+    standardErrors: null,
+    covariance: null,
+    logLik,
+    aic: 2 * k - 2 * logLik,
+    bic: k * Math.log(fit.n) - 2 * logLik,
+    converged: false,
+    reason,
+    warnings,
+  };
 }
 
 /** P(alive | x, t_x, T) (FH note §5; SMC 1987). */
@@ -328,7 +394,7 @@ export function paretoNbdPAlive(params: ParetoNbdParams, c: CustomerSummary): nu
 export function paretoNbdActiveExpected(params: ParetoNbdParams, x: number, T: number, t: number): number {
   if (t <= 0) return 0;
   const { r, alpha, s, beta } = params;
-  const L = Math.log(beta + T) - Math.log(beta + T + t);
+  const L = -Math.log1p(t / (beta + T)); // ln((β+T)/(β+T+t)), exact for large β
   return (((r + x) * (beta + T)) / (alpha + T)) * -expm1OverX(s - 1, L);
 }
 
