@@ -30,6 +30,7 @@ import { registerLoyaltyRoutes } from './routes/loyalty.routes.js';
 import { registerOrderRoutes } from './routes/orders.routes.js';
 import { registerOverviewRoutes } from './routes/overview.routes.js';
 import { registerPredictionRoutes } from './routes/predictions.routes.js';
+import { registerSavedSegmentRoutes } from './routes/saved-segments.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerTokenRoutes } from './routes/tokens.routes.js';
 import { registerUserRoutes } from './routes/users.routes.js';
@@ -157,6 +158,7 @@ export function createApp(opts: CreateAppOptions): App {
     registerHealthRoutes(api, deps);
     registerAuthRoutes(api, deps, opts.loginRateLimit ?? { max: DEFAULTS.loginMax, windowMs: DEFAULTS.loginWindowMs });
     registerCustomerRoutes(api, deps);
+    registerSavedSegmentRoutes(api, deps);
     registerVenueRoutes(api, deps);
     registerSettingsRoutes(api, deps);
     registerUserRoutes(api, deps);

@@ -868,6 +868,27 @@ export interface ChurnRisksTable {
   reasons: string;
 }
 
+// ---- customer list (migration 0007-customer-list) ---------------------------------------------------
+
+/** One row per tag of a customer, kept equal to customers.tags by triggers (never written by code). */
+export interface CustomerTagsTable {
+  customer_id: number;
+  tag: string;
+}
+
+/** A named filter set of the customer list (docs/api.md, "Saved segments"). */
+export interface SavedSegmentsTable {
+  id: Id;
+  name: string;
+  /** Actor text of the owner: 'user:<id>' or 'token:<id>'. */
+  owner: string;
+  shared: Bool;
+  /** JSON: the filters (CustomerFilters). */
+  filters: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   venues: VenuesTable;
@@ -920,6 +941,8 @@ export interface Database {
   customer_predictions: CustomerPredictionsTable;
   churn_runs: ChurnRunsTable;
   churn_risks: ChurnRisksTable;
+  customer_tags: CustomerTagsTable;
+  saved_segments: SavedSegmentsTable;
 }
 
 export type Customer = Selectable<CustomersTable>;

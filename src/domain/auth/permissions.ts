@@ -13,6 +13,9 @@ export const PERMISSIONS = [
   'docs:read', // the OpenAPI document and its UI
   'customers:read',
   'customers:write',
+  'customers:export', // the filtered customer list as CSV (bulk personal data)
+  'segments:write', // save, change and delete one's own saved segments of the customer list
+  'segments:share', // share saved segments with everyone; change or delete others' shared ones
   'contacts:write', // touchpoints: visits, calls, gifts ... with their cost
   'orders:read',
   'orders:write', // post orders (a point-of-sale token)
@@ -42,16 +45,18 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   admin: new Set<Permission>(PERMISSIONS),
   // Runs the business: all data work, but does not manage accounts or settings.
   manager: new Set<Permission>([
-    ...EVERYONE, 'customers:write', 'contacts:write', 'orders:read', 'orders:write', 'imports:run', 'imports:read',
-    'analytics:read', 'campaigns:write', 'loyalty:operate', 'cases:write', 'surveys:write', 'venues:write', 'audit:read',
+    ...EVERYONE, 'customers:write', 'customers:export', 'segments:write', 'segments:share', 'contacts:write', 'orders:read',
+    'orders:write', 'imports:run', 'imports:read', 'analytics:read', 'campaigns:write', 'loyalty:operate', 'cases:write',
+    'surveys:write', 'venues:write', 'audit:read',
   ]),
   // Segments, value analytics, campaigns; reads orders but does not post them.
   marketing: new Set<Permission>([
-    ...EVERYONE, 'customers:write', 'contacts:write', 'orders:read', 'analytics:read', 'campaigns:write', 'surveys:write',
+    ...EVERYONE, 'customers:write', 'customers:export', 'segments:write', 'segments:share', 'contacts:write', 'orders:read',
+    'analytics:read', 'campaigns:write', 'surveys:write',
   ]),
   // Customer service: complaints, recovery, contacts, loyalty at the desk.
   service: new Set<Permission>([
-    ...EVERYONE, 'customers:write', 'contacts:write', 'orders:read', 'analytics:read', 'loyalty:operate', 'cases:write',
+    ...EVERYONE, 'customers:write', 'segments:write', 'contacts:write', 'orders:read', 'analytics:read', 'loyalty:operate', 'cases:write',
   ]),
   // Front-line staff and point-of-sale tokens: register customers, post orders, operate cards.
   staff: new Set<Permission>([...EVERYONE, 'customers:write', 'contacts:write', 'orders:read', 'orders:write', 'loyalty:operate']),

@@ -14,7 +14,6 @@ import {
   recentOrdersOfCustomer,
   referralChainContains,
   referralsOf,
-  searchCustomers as searchCustomerRows,
   updateCustomerRow,
   type CustomerSearchKeys,
   type OrderWithVenue,
@@ -232,31 +231,6 @@ export function searchKeysFor(q: string): CustomerSearchKeys | null {
   if (/^[+\d][\d\s().-]*$/.test(t)) keys.phone = normalizePhone(t)!;
   if (t.includes('@')) keys.email = normalizeEmail(t)!;
   return keys;
-}
-
-export interface CustomerPage {
-  items: CustomerView[];
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
-
-export async function searchCustomers(
-  db: Kysely<Database>,
-  opts: { q?: string; limit?: number; cursor?: string | null },
-): Promise<CustomerPage> {
-  const limit = Math.min(Math.max(1, opts.limit ?? DEFAULTS.searchLimit), DEFAULTS.maxSearchLimit);
-  let afterId: number | null = null;
-  if (opts.cursor) {
-    afterId = Number(opts.cursor);
-    if (!Number.isSafeInteger(afterId) || afterId < 0) throw new PatronError('VALIDATION', 'invalid cursor');
-  }
-  // One extra row tells whether another page exists.
-  const rows = await searchCustomerRows(db, { keys: searchKeysFor(opts.q ?? ''), afterId, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map(toCustomerView),
-    nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
-  };
 }
 
 export interface Customer360 {

@@ -2,8 +2,9 @@
  * The web app in a real browser (playwright-core driving Debian's chromium) against the real
  * server, in-process, over a fresh SQLite database with a small demo business: sign in, import
  * a small file through the Import page, open a segment (or the customer list while value
- * analytics is not served), open a customer 360, switch language, and save screenshots of the
- * main pages to screenshots/. Any console error or page error fails the test.
+ * analytics is not served), filter the customer list and save the filters as a segment, open a
+ * customer 360, switch language, and save screenshots of the main pages to screenshots/. Any
+ * console error or page error fails the test.
  *
  * Needs the built app (dist/web: `npm run build`, which CI runs before `npm test`) and
  * /usr/bin/chromium (or PATRON_CHROMIUM); without either it is skipped with a message.
@@ -235,6 +236,53 @@ describe.skipIf(missing !== null)('web app in chromium', () => {
     await shot('09-customer-360', true);
   }, 60_000);
 
+  it('filters the customer list by a segment and saves it as a segment', async () => {
+    const option = (text: string) => page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first();
+    const params = () => new URL(page.url()).searchParams;
+    await go('客户');
+    await page.getByTestId('customer-link').first().waitFor();
+    await page.getByTestId('filter-eight-way').click();
+    await option('重要价值客户').click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => params().getAll('eightWay'), POLL).toEqual(['important-value']);
+    // The first page holds exactly the segment's customers of the newest snapshot (up to a page).
+    const latest = await db.kysely.selectFrom('analysis_snapshots').select('id').where('status', '=', 'completed').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const members = await db.kysely
+      .selectFrom('customer_snapshot_metrics')
+      .select('customer_id')
+      .where('snapshot_id', '=', latest.id)
+      .where('eight_way', '=', 'important-value')
+      .orderBy('customer_id')
+      .limit(50)
+      .execute();
+    expect(members.length).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('customer-link').count(), POLL).toBe(members.length);
+    const hrefs = await page.getByTestId('customer-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(hrefs).toEqual(members.map((m) => `/customers/${m.customer_id}`));
+    await shot('05b-customers-filtered');
+
+    await page.getByTestId('segment-save').click();
+    await page.getByTestId('segment-name').fill('重要价值客户（E2E）');
+    await page.getByTestId('segment-save-ok').click();
+    await hasText(page.getByTestId('segment-picker'), '重要价值客户（E2E）');
+    const saved = await db.kysely.selectFrom('saved_segments').selectAll().execute();
+    expect(saved.map((x) => [x.name, JSON.parse(x.filters), x.shared])).toEqual([['重要价值客户（E2E）', { eightWay: ['important-value'] }, 0]]);
+
+    // Cleared, then picked again: the saved filters come back. The router renders a navigation as a
+    // React transition, so wait for the page (not only the address) to show the cleared state.
+    await page.getByTestId('filters-clear').click();
+    await expect.poll(() => params().has('eightWay'), POLL).toBe(false);
+    await page.getByTestId('segment-picker').locator('.ant-select-placeholder').waitFor();
+    await expect.poll(() => page.getByTestId('filter-eight-way').locator('.ant-select-selection-item').count(), POLL).toBe(0);
+    // By keyboard: focus the picker, type part of the name, Enter picks the match.
+    await page.getByTestId('segment-picker').locator('input').focus();
+    await page.keyboard.type('E2E');
+    await option('重要价值客户（E2E）').waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => params().getAll('eightWay'), POLL).toEqual(['important-value']);
+    await expect.poll(() => page.getByTestId('customer-link').count(), POLL).toBe(members.length);
+  }, 60_000);
+
   it('shows the value reports, loyalty, voice of the customer, predictions, actions and settings', async () => {
     await go('客户价值');
     for (const [tab, name] of [['帕累托（ABC）', 'pareto'], ['十分位', 'deciles'], ['客户金字塔', 'tiers'], ['同期群', 'cohorts']] as const) {
@@ -298,6 +346,9 @@ describe.skipIf(missing !== null)('web app in chromium', () => {
     await page.getByRole('menuitem', { name: 'Overview' }).waitFor({ state: 'visible' });
     await page.getByTestId('customer-name').waitFor();
     await hasText(page.getByTestId('customer-value'), 'RFM');
+    // Customer 1 joined the loyalty programme through the API: found by customer id, with balances.
+    await hasText(page.getByTestId('customer-loyalty'), '云栖会员卡');
+    await page.getByTestId('c360-membership').first().waitFor();
     await shot('19-customer-360-en', true);
     await page.goto(`${base}/value/segments`);
     await page.getByTestId('value-tab-segments').locator('canvas').nth(1).waitFor();

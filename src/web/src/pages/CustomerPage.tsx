@@ -198,7 +198,7 @@ export default function CustomerPage() {
     return e.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   }, [data]);
 
-  const extraTabs = CustomerExtras.useTabs(Number(id), data?.customer.phone ?? null);
+  const extraTabs = CustomerExtras.useTabs(Number(id));
 
   if (error) return <ErrorState error={error} onRetry={reload} />;
   if (loading && !data) return <Loading rows={12} />;
@@ -337,20 +337,25 @@ export default function CustomerPage() {
             <CustomerExtras.Value customerId={c.id} />
             <CustomerExtras.Prediction customerId={c.id} />
             <CustomerExtras.Suggest customerId={c.id} />
-            <Card className="panel" variant="borderless" title={t('c360.referrals', { n: f.integer(data.referrals.total) })}>
-              {data.referrals.items.length ? (
-                <Flex vertical gap={8}>
-                  {data.referrals.items.map((r) => (
-                    <Flex key={r.id} justify="space-between" gap={8}>
-                      <Link to={`/customers/${r.id}`}>{r.name ?? r.externalId}</Link>
-                      <Typography.Text type="secondary">{r.externalId}</Typography.Text>
+            <CustomerExtras.Loyalty
+              customerId={c.id}
+              fallback={
+                <Card className="panel" variant="borderless" title={t('c360.referrals', { n: f.integer(data.referrals.total) })}>
+                  {data.referrals.items.length ? (
+                    <Flex vertical gap={8}>
+                      {data.referrals.items.map((r) => (
+                        <Flex key={r.id} justify="space-between" gap={8}>
+                          <Link to={`/customers/${r.id}`}>{r.name ?? r.externalId}</Link>
+                          <Typography.Text type="secondary">{r.externalId}</Typography.Text>
+                        </Flex>
+                      ))}
                     </Flex>
-                  ))}
-                </Flex>
-              ) : (
-                <Typography.Text type="secondary">{t('c360.noReferrals')}</Typography.Text>
-              )}
-            </Card>
+                  ) : (
+                    <Typography.Text type="secondary">{t('c360.noReferrals')}</Typography.Text>
+                  )}
+                </Card>
+              }
+            />
           </Flex>
         </Col>
         <Col xs={24} lg={16}>

@@ -1,10 +1,11 @@
+import { CreditCardOutlined } from '@ant-design/icons';
 import { Card, Descriptions, Flex, Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Suggestions } from '../api/actions';
 import type { CustomerValue, Label } from '../api/analytics';
-import type { Member } from '../api/loyalty';
+import type { CustomerLoyalty } from '../api/customers';
 import type { CustomerPredictions } from '../api/predictions';
 import type { Venue } from '../api/types';
 import type { Case } from '../api/voice';
@@ -163,20 +164,148 @@ function Value({ customerId }: { customerId: number }) {
   );
 }
 
-function LoyaltyTab({ phone }: { phone: string | null }) {
+/** Every membership with its statement (for those who operate loyalty), found by customer id. */
+function LoyaltyTab({ customerId }: { customerId: number }) {
   const { t } = useTranslation();
   const venues = useApi<Venue[]>('/api/venues');
-  const { data, error, reload } = useApi<{ members: Member[] }>(phone ? '/api/loyalty/lookup' : null, { phone: phone ?? undefined });
-  if (!phone) return <EmptyState title={t('c360.loyaltyNoPhone')} />;
+  const { data, error, reload } = useApi<CustomerLoyalty>(`/api/customers/${customerId}/loyalty`);
   if (error) return <ErrorState error={error} onRetry={reload} />;
   if (!data) return <Loading rows={4} />;
-  if (!data.members.length) return <EmptyState title={t('c360.noMembership')} action={<Link to="/loyalty">{t('nav.loyalty')}</Link>} />;
+  if (!data.memberships.length) return <EmptyState title={t('c360.noMembership')} action={<Link to="/loyalty">{t('nav.loyalty')}</Link>} />;
   return (
     <Flex vertical gap={24} style={{ marginTop: 8 }}>
-      {data.members.map((m) => (
+      {data.memberships.map((m) => (
         <MemberView key={m.id} member={m} venues={venues.data ?? []} showCustomer={false} />
       ))}
     </Flex>
+  );
+}
+
+const CARD_COLORS: Record<string, string> = { active: 'green', frozen: 'blue', lost: 'red', replaced: 'default' };
+
+function dayToIso(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+function LoyaltyBody({ customerId }: { customerId: number }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { data, error, reload } = useApi<CustomerLoyalty>(`/api/customers/${customerId}/loyalty`);
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading rows={3} />;
+  const r = data.referrals;
+  return (
+    <Flex vertical gap={12}>
+      {data.memberships.length === 0 ? (
+        <Typography.Text type="secondary">{t('c360.noLoyalty')}</Typography.Text>
+      ) : (
+        data.memberships.map((m) => (
+          <Flex key={m.id} vertical gap={6} data-testid="c360-membership">
+            <Flex align="center" gap={6} wrap>
+              <Typography.Text strong>{m.programme.name}</Typography.Text>
+              {m.tier && <Tag color="gold">{m.tier.name}</Tag>}
+              <Tag color={m.status === 'active' ? 'green' : 'default'}>{t(`loyalty.status_${m.status}`)}</Tag>
+              {m.tier && m.tierSince && (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('c360.tierSince', { date: f.date(m.tierSince) })}
+                </Typography.Text>
+              )}
+            </Flex>
+            <Descriptions
+              column={1}
+              size="small"
+              colon={false}
+              styles={{ label: { width: 96, color: 'rgba(0,0,0,0.5)' } }}
+              items={[
+                {
+                  key: 'points',
+                  label: t('loyalty.points'),
+                  children: (
+                    <span className="num">
+                      {f.integer(m.balance.points)} <Typography.Text type="secondary">≈ {f.money(m.balance.pointsValueMinor)}</Typography.Text>
+                    </span>
+                  ),
+                },
+                {
+                  key: 'sv',
+                  label: t('loyalty.storedValue'),
+                  children: (
+                    <Tooltip title={t('loyalty.paidBonus', { paid: f.money(m.balance.svPaidMinor), bonus: f.money(m.balance.svBonusMinor) })}>
+                      <span className="num" tabIndex={0}>
+                        {f.money(m.balance.svTotalMinor)}
+                      </span>
+                    </Tooltip>
+                  ),
+                },
+                ...(m.expiring.length
+                  ? [
+                      {
+                        key: 'exp',
+                        label: t('loyalty.expiring'),
+                        children: t('loyalty.expiringLine', { points: f.integer(m.expiring[0]!.points), date: f.day(dayToIso(m.expiring[0]!.expiresDay)) }),
+                      },
+                    ]
+                  : []),
+                {
+                  key: 'cards',
+                  label: t('c360.cards'),
+                  children: m.cards.length ? (
+                    <Flex gap={4} wrap>
+                      {m.cards.map((c) => (
+                        <Tag key={c.id} icon={<CreditCardOutlined />} color={CARD_COLORS[c.status]} style={{ fontFamily: 'monospace' }}>
+                          {c.number.replace(/(\d{4})(?=\d)/g, '$1 ')} · {t(`loyalty.card_${c.status}`)}
+                        </Tag>
+                      ))}
+                    </Flex>
+                  ) : (
+                    '—'
+                  ),
+                },
+              ]}
+            />
+          </Flex>
+        ))
+      )}
+      {data.referralCode && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('loyalty.referralCode')}: <Typography.Text copyable>{data.referralCode}</Typography.Text>
+        </Typography.Text>
+      )}
+      <Flex vertical gap={6}>
+        <Flex justify="space-between" gap={8} wrap>
+          <Typography.Text strong>{t('c360.referralsMade', { n: f.integer(r.total) })}</Typography.Text>
+          {r.total > 0 && <Typography.Text type="secondary">{t('c360.referredValue', { amount: f.money(r.valueMinor) })}</Typography.Text>}
+        </Flex>
+        {r.items.length ? (
+          <>
+            {r.items.map((x) => (
+              <Flex key={x.id} justify="space-between" gap={8} data-testid="c360-referral">
+                <Link to={`/customers/${x.id}`}>{x.name ?? x.externalId}</Link>
+                <Typography.Text type="secondary" className="num">
+                  {t('c360.referralLine', { orders: f.integer(x.orders), amount: f.money(x.valueMinor) })}
+                </Typography.Text>
+              </Flex>
+            ))}
+            {r.total > r.items.length && <Typography.Text type="secondary">{t('c360.moreReferrals', { n: f.integer(r.total - r.items.length) })}</Typography.Text>}
+          </>
+        ) : (
+          <Typography.Text type="secondary">{t('c360.noReferrals')}</Typography.Text>
+        )}
+      </Flex>
+    </Flex>
+  );
+}
+
+/** Loyalty cards and balances, and the referrals this customer made (GET /api/customers/:id/loyalty). */
+function Loyalty({ customerId, fallback }: { customerId: number; fallback: ReactNode }) {
+  const { t } = useTranslation();
+  const caps = useCapabilities();
+  if (!caps.ready) return null;
+  if (!caps.has('GET', '/api/customers/:id/loyalty')) return <>{fallback}</>;
+  return (
+    <Card className="panel" variant="borderless" title={t('c360.loyaltyTitle')} data-testid="customer-loyalty">
+      <LoyaltyBody customerId={customerId} />
+    </Card>
   );
 }
 
@@ -258,7 +387,9 @@ function PredictionBody({ customerId }: { customerId: number }) {
         <div>
           <Typography.Text type="secondary">P(alive)</Typography.Text>
           <div>
-            {c.atRisk ? (
+            {c.runId === null ? (
+              <Tag>{t('c360.noChurnRun')}</Tag>
+            ) : c.atRisk ? (
               <Tag color="red">{t('c360.atRiskRank', { rank: c.rank })}</Tag>
             ) : (
               <Tag color="green">{t('c360.notAtRisk')}</Tag>
@@ -320,14 +451,15 @@ function Suggest({ customerId }: { customerId: number }) {
   );
 }
 
-/** Extra tabs of the 360 for the APIs this server has (loyalty memberships, complaints). */
-function useTabs(customerId: number, phone: string | null) {
+/** Extra tabs of the 360 for the APIs this server has (loyalty memberships with statements, complaints). */
+function useTabs(customerId: number) {
   const { t } = useTranslation();
   const caps = useCapabilities();
   const { can } = useSession();
   const items: { key: string; label: string; children: ReactNode }[] = [];
-  if (caps.has('GET', '/api/loyalty/lookup') && can('loyalty:operate')) {
-    items.push({ key: 'loyalty', label: t('c360.loyaltyTab'), children: <LoyaltyTab phone={phone} /> });
+  // Statements need loyalty:operate; memberships are found by customer id, not by phone.
+  if (caps.has('GET', '/api/customers/:id/loyalty') && caps.has('GET', '/api/loyalty/members/:id/statement') && can('loyalty:operate')) {
+    items.push({ key: 'loyalty', label: t('c360.loyaltyTab'), children: <LoyaltyTab customerId={customerId} /> });
   }
   if (caps.has('GET', '/api/cases') && can('cases:write')) {
     items.push({ key: 'cases', label: t('c360.casesTab'), children: <CasesTab customerId={customerId} /> });
@@ -335,4 +467,4 @@ function useTabs(customerId: number, phone: string | null) {
   return items;
 }
 
-export const CustomerExtras = { Value, Prediction, Suggest, useTabs };
+export const CustomerExtras = { Value, Prediction, Suggest, Loyalty, useTabs };
