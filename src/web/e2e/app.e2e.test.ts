@@ -262,8 +262,15 @@ describe.skipIf(missing !== null)('web app in chromium', () => {
     await shot('05b-customers-filtered');
 
     await page.getByTestId('segment-save').click();
-    await page.getByTestId('segment-name').fill('重要价值客户（E2E）');
+    // The dialog's form mounts while it animates open: under load a value typed too early can be
+    // lost to the mount, so check the field holds it before pressing OK, and that the dialog closed.
+    const nameInput = page.getByTestId('segment-name');
+    await expect.poll(async () => {
+      if ((await nameInput.inputValue()) !== '重要价值客户（E2E）') await nameInput.fill('重要价值客户（E2E）');
+      return nameInput.inputValue();
+    }, POLL).toBe('重要价值客户（E2E）');
     await page.getByTestId('segment-save-ok').click();
+    await page.locator('.ant-modal-wrap').waitFor({ state: 'hidden' });
     await hasText(page.getByTestId('segment-picker'), '重要价值客户（E2E）');
     const saved = await db.kysely.selectFrom('saved_segments').selectAll().execute();
     expect(saved.map((x) => [x.name, JSON.parse(x.filters), x.shared])).toEqual([['重要价值客户（E2E）', { eightWay: ['important-value'] }, 0]]);
