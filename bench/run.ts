@@ -1,5 +1,5 @@
 import { readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult } from './types.js';
@@ -15,6 +15,7 @@ const files = readdirSync(here)
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort();
 
+const startLoad = loadavg().map((x) => x.toFixed(2)).join(' ');
 const sections: string[] = [];
 for (const f of files) {
   const name = f.replace('.bench.ts', '');
@@ -41,7 +42,11 @@ function formatValue(v: number): string {
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-const header = `# Benchmarks\n\nWritten by \`npm run bench\`${only.length ? ` (${only.join(', ')})` : ''} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.\n\nMachine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}.\n\n`;
+const knobs = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`);
+const header =
+  `# Benchmarks\n\nWritten by \`${knobs.length ? knobs.join(' ') + ' ' : ''}npm run bench\`${only.length ? ` (${only.join(', ')})` : ''} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
+  ` (load average at the start ${startLoad}, at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}).\n\n` +
+  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}.\n\n`;
 const out = join(here, '..', only.length ? `BENCHMARKS.partial.md` : 'BENCHMARKS.md');
 writeFileSync(out, header + sections.join('\n'));
 process.stderr.write(`wrote ${out}\n`);
