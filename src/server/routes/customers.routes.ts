@@ -42,6 +42,7 @@ import {
   OrderSchema,
 } from '../schemas.js';
 import type { App, AppDeps } from '../types.js';
+import { MemberSchema } from './loyalty.routes.js';
 
 const Customer360Schema = z
   .object({
@@ -166,33 +167,7 @@ const Minor = z.number().int();
 const CustomerLoyaltySchema = z
   .object({
     customerId: z.number().int(),
-    memberships: z.array(
-      z.object({
-        id: z.number().int(),
-        programme: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
-        customer: z.object({ id: z.number().int(), externalId: z.string(), name: z.string().nullable(), phone: z.string().nullable(), referredBy: z.number().int().nullable() }),
-        status: z.enum(['active', 'closed']),
-        tier: z.object({ id: z.number().int(), code: z.string(), name: z.string(), discountBp: z.number().int(), earnRateBp: z.number().int() }).nullable(),
-        tierSince: z.string().nullable(),
-        enrolledAt: z.string(),
-        enrolledVenueId: z.number().int().nullable(),
-        cards: z.array(
-          z.object({
-            id: z.number().int(),
-            number: z.string(),
-            status: z.enum(['active', 'frozen', 'lost', 'replaced']),
-            replacesCardId: z.number().int().nullable(),
-            issuedAt: z.string(),
-            issuedVenueId: z.number().int().nullable(),
-            statusChangedAt: z.string(),
-            statusReason: z.string().nullable(),
-          }),
-        ),
-        balance: z.object({ points: z.number().int(), pointsValueMinor: Minor, svPaidMinor: Minor, svBonusMinor: Minor, svTotalMinor: Minor }),
-        expiring: z.array(z.object({ expiresDay: z.number().int(), points: z.number().int() })),
-        referralCode: z.string().nullable(),
-      }),
-    ).describe('Same shape as GET /api/loyalty/members/:id'),
+    memberships: z.array(MemberSchema).describe('Same shape as GET /api/loyalty/members/:id'),
     referralCode: z.string().nullable(),
     referrals: z.object({
       total: z.number().int(),

@@ -107,7 +107,8 @@ const CardSchema = z.object({
   statusReason: z.string().nullable(),
 });
 
-const MemberSchema = z
+/** Also the shape of each membership in GET /api/customers/:id/loyalty. */
+export const MemberSchema = z
   .object({
     id: z.number().int(),
     programme: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
