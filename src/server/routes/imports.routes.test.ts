@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDb, describeEachDialect } from '../../test-support/databases.js';
 import type { Db } from '../../storage/db.js';
-import { signIn, testApp, testConfig } from '../test-helpers.js';
+import { bearer, signIn, testApp, testConfig } from '../test-helpers.js';
 import type { App } from '../types.js';
 
 /** A multipart/form-data body built by the platform's own encoder. */
@@ -81,6 +81,30 @@ describeEachDialect('import routes', (dialect) => {
     expect(huge.statusCode).toBe(413);
     const after = await db.kysely.selectFrom('import_batches').select('id').execute();
     expect(after).toHaveLength(before.length);
+  });
+
+  it('streams progress lines and then the summary with ?progress=ndjson, and errors as a last line', async () => {
+    const rows = ['order_id,customer_id,date,sku,quantity,unit_price'];
+    for (let i = 1; i <= 5000; i++) rows.push(`P-${i},C-${i % 300},2024-06-01 10:00,A,1,2.00`);
+    const roomy = testApp(db, { config: testConfig({ maxUploadBytes: 1 << 20 }) });
+    const { authorization } = await bearer(db, 'manager');
+    const body = await multipart({ dateFormat: 'iso' }, { name: 'big.csv', content: rows.join('\n') });
+    const res = await roomy.inject({ method: 'POST', url: '/api/imports/orders?progress=ndjson', headers: { authorization, 'content-type': body.contentType }, payload: body.payload });
+    await roomy.close();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = res.body.trim().split('\n').map((l) => JSON.parse(l));
+    const progress = lines.filter((l) => l.type === 'progress');
+    // 5,000 orders in chunks of 2,000: a chunk is handed on when the first row of the next order
+    // arrives (rows 2,001 and 4,001), the last at the end of the file.
+    expect(progress.map((p) => p.rows)).toEqual([2001, 4001, 5000]);
+    expect(progress.at(-1).bytes).toBe(progress.at(-1).totalBytes);
+    expect(lines.at(-1)).toMatchObject({ type: 'done', summary: { source: 'big.csv', read: 5000, imported: 5000, rejected: 0 } });
+
+    const bad = await multipart({}, { name: 'no-amount.csv', content: 'order_id,customer_id,date\nO1,C1,2024-01-01\n' });
+    const failed = await app.inject({ method: 'POST', url: '/api/imports/orders?progress=ndjson', headers: { cookie, 'content-type': bad.contentType }, payload: bad.payload });
+    const last = JSON.parse(failed.body.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ type: 'error', error: { code: 'VALIDATION', message: expect.stringContaining('amount or unit_price') } });
   });
 
   it('needs a file, and multipart', async () => {

@@ -2,10 +2,11 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PatronError } from '../../domain/errors.js';
+import { PatronError, translateDbError } from '../../domain/errors.js';
 import { importOrdersFile, type ImportOptions } from '../../domain/import/import-orders.js';
 import { FIELDS, parseMapFlags, type Field } from '../../domain/import/mapping.js';
 import { appendAudit, getImportBatch, listImportBatches, listImportRejects } from '../../storage/audit.repo.js';
@@ -135,17 +136,21 @@ export function registerImportRoutes(app: App, deps: AppDeps): void {
           '`delimiter` (, ; | tab whitespace), `encoding`, `dateFormat` (auto|iso|ymd|dmy|mdy), `decimalSeparator` (. or ,), ' +
           '`defaultDate`, `returnPrefix`, `idPrefix`, and `map`: either one JSON object {"order_id": "InvoiceNo", ...} or ' +
           'repeated `field=column` values. Same semantics as `patron import orders`. The import is one transaction; ' +
-          'rejected rows are counted and kept with the batch.',
+          'rejected rows are counted and kept with the batch. With `?progress=ndjson` the answer is ' +
+          'application/x-ndjson instead: one line `{"type":"progress","bytes","totalBytes","rows"}` per chunk of orders ' +
+          'as the import runs, then `{"type":"done","summary":{...}}` (the summary below) or `{"type":"error","error":{code,message}}`. ' +
+          'Errors found before the import starts (upload, fields) are ordinary HTTP errors either way.',
         consumes: ['multipart/form-data'],
+        querystring: z.object({ progress: z.enum(['ndjson']).optional() }),
         response: { 200: ImportSummarySchema, ...errorResponses, 413: ErrorSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       // Refuse an obviously oversized body before reading it (multipart adds a little framing).
       const declared = Number(request.headers['content-length'] ?? 0);
       if (declared > limit + 64 * 1024) throw tooLarge(limit);
       if (!request.isMultipart()) throw new PatronError('VALIDATION', 'send multipart/form-data with a "file" field');
-      const dir = await mkdtemp(join(tmpdir(), 'patron-upload-'));
+      let dir: string | null = await mkdtemp(join(tmpdir(), 'patron-upload-'));
       try {
         const { file, fields } = await receiveUpload(request, dir, limit);
         const single = Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'map').map(([k, v]) => [k, v[v.length - 1]]));
@@ -167,18 +172,43 @@ export function registerImportRoutes(app: App, deps: AppDeps): void {
           map: parseMap(f.map),
           actor: w.actor,
         };
-        const summary = await importOrdersFile(deps.db, file.path, options);
-        await appendAudit(deps.db.kysely, {
-          at: deps.clock().toISOString(),
-          actor: w.actor,
-          action: 'import',
-          entity: 'import_batch',
-          entityId: summary.batchId,
-          detail: { source: summary.source, read: summary.read, imported: summary.imported, updated: summary.updated, rejected: summary.rejected },
-        });
-        return summary;
+        const run = async (onProgress?: (p: { bytes: number; totalBytes: number | null; rows: number }) => void) => {
+          const summary = await importOrdersFile(deps.db, file.path, options, { onProgress });
+          await appendAudit(deps.db.kysely, {
+            at: deps.clock().toISOString(),
+            actor: w.actor,
+            action: 'import',
+            entity: 'import_batch',
+            entityId: summary.batchId,
+            detail: { source: summary.source, read: summary.read, imported: summary.imported, updated: summary.updated, rejected: summary.rejected },
+          });
+          return summary;
+        };
+        if (request.query.progress !== 'ndjson') return await run();
+        // Progress as the import runs: the answer streams one JSON line per chunk of orders, so a
+        // browser can show how far a long import has got; the last line is the summary or the error.
+        const out = new PassThrough();
+        const line = (x: unknown) => out.write(JSON.stringify(x) + '\n');
+        const cleanup = dir;
+        dir = null;
+        void run((p) => line({ type: 'progress', ...p }))
+          .then((summary) => line({ type: 'done', summary }))
+          .catch((e: unknown) => {
+            const err = translateDbError(e as Error);
+            if (err instanceof PatronError) line({ type: 'error', error: { code: err.code, message: err.message } });
+            else {
+              request.log.error({ err: e }, 'import failed');
+              line({ type: 'error', error: { code: 'INTERNAL', message: `internal error (request ${request.id}); the server log has the details` } });
+            }
+          })
+          .finally(() => {
+            out.end();
+            void rm(cleanup, { recursive: true, force: true });
+          });
+        // A stream bypasses the JSON response schema (Fastify sends streams as they are).
+        return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out as never);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        if (dir) await rm(dir, { recursive: true, force: true });
       }
     },
   );

@@ -103,6 +103,8 @@ export interface UploadProgress {
   total: number;
   /** true once every byte is sent and the server is working on it. */
   processing: boolean;
+  /** While processing with progress lines: bytes of the file imported so far, its size, and data rows read. */
+  imported?: { bytes: number; totalBytes: number; rows: number };
 }
 
 /**
@@ -112,19 +114,52 @@ export function upload<T>(
   path: string,
   form: FormData,
   onProgress: (p: UploadProgress) => void,
+  opts: { progressLines?: boolean } = {},
 ): { promise: Promise<T>; abort: () => void } {
   const xhr = new XMLHttpRequest();
+  // With progressLines the server answers application/x-ndjson: progress lines while it works,
+  // then {"type":"done","summary"} or {"type":"error","error"} (see POST /api/imports/orders).
+  let seen = 0;
+  const lines = (): Record<string, unknown>[] => {
+    const text = xhr.responseText;
+    const end = text.lastIndexOf('\n') + 1;
+    const out = text.slice(seen, end).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    seen = end;
+    return out;
+  };
+  let last: Record<string, unknown> | null = null;
   const promise = new Promise<T>((resolve, reject) => {
-    xhr.open('POST', path);
+    xhr.open('POST', opts.progressLines ? `${path}${path.includes('?') ? '&' : '?'}progress=ndjson` : path);
     xhr.withCredentials = true;
-    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('accept', opts.progressLines ? 'application/x-ndjson, application/json' : 'application/json');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress({ loaded: e.loaded, total: e.total, processing: false });
     };
     xhr.upload.onload = () => onProgress({ loaded: 1, total: 1, processing: true });
+    xhr.onprogress = () => {
+      if (!opts.progressLines || xhr.status < 200 || xhr.status >= 300) return;
+      for (const l of lines()) {
+        last = l;
+        if (l.type === 'progress') {
+          const p = l as { bytes: number; totalBytes: number | null; rows: number };
+          onProgress({ loaded: 1, total: 1, processing: true, imported: { bytes: p.bytes, totalBytes: p.totalBytes ?? 0, rows: p.rows } });
+        }
+      }
+    };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'network error: the upload did not reach the server'));
     xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'upload cancelled'));
     xhr.onload = () => {
+      const streamed = opts.progressLines && xhr.status >= 200 && xhr.status < 300 && (xhr.getResponseHeader('content-type') ?? '').startsWith('application/x-ndjson');
+      if (streamed) {
+        try {
+          for (const l of lines()) last = l;
+        } catch {
+          return reject(new ApiError(xhr.status, 'BAD_RESPONSE', 'the server sent an unreadable answer'));
+        }
+        const end = last as { type?: string; summary?: T; error?: { code?: string; message?: string } } | null;
+        if (end?.type === 'done') return resolve(end.summary as T);
+        return reject(new ApiError(end?.error?.code === 'INTERNAL' ? 500 : 400, end?.error?.code ?? 'INCOMPLETE', end?.error?.message ?? 'the import ended without a result'));
+      }
       let parsed: unknown = null;
       try {
         parsed = JSON.parse(xhr.responseText);

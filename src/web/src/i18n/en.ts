@@ -327,6 +327,7 @@ export const en: Catalogue = {
     uploading: 'Uploading {{file}}',
     processing: 'Importing on the server…',
     processingHint: '{{seconds}} s so far. The whole file is imported in one transaction; keep this page open.',
+    processingRows: '{{rows}} rows read, {{seconds}} s so far. The whole file is imported in one transaction; keep this page open.',
     failed: 'Import failed',
     doneTitle: '{{file}} imported',
     doneSub: '{{orders}} orders, {{lines}} lines in {{seconds}} s',

@@ -325,6 +325,7 @@ export const zhCN = {
     uploading: '正在上传 {{file}}',
     processing: '服务器正在导入……',
     processingHint: '已用时 {{seconds}} 秒。整个文件在一个事务中导入，请勿关闭页面。',
+    processingRows: '已读取 {{rows}} 行，用时 {{seconds}} 秒。整个文件在一个事务中导入，请勿关闭页面。',
     failed: '导入失败',
     doneTitle: '{{file}} 导入完成',
     doneSub: '{{orders}} 笔订单、{{lines}} 行明细，用时 {{seconds}} 秒',

@@ -349,7 +349,7 @@ export default function ImportPage() {
     setElapsed(0);
     setProgress({ loaded: 0, total: file.size, processing: false });
     setError(null);
-    const job = upload<ImportSummary>('/api/imports/orders', form, setProgress);
+    const job = upload<ImportSummary>('/api/imports/orders', form, setProgress, { progressLines: true });
     abortRef.current = job.abort;
     try {
       const s = await job.promise;
@@ -373,7 +373,15 @@ export default function ImportPage() {
   );
 
   const step = phase === 'choose' ? 0 : phase === 'map' ? 1 : phase === 'running' ? 2 : 3;
-  const pct = progress ? (progress.processing ? 100 : Math.round((progress.loaded / Math.max(1, progress.total)) * 100)) : 0;
+  // Uploading: share of bytes sent. Importing: share of the file's bytes the server has imported.
+  const imported = progress?.imported;
+  const pct = !progress
+    ? 0
+    : progress.processing
+      ? imported && imported.totalBytes > 0
+        ? Math.min(99, Math.round((imported.bytes / imported.totalBytes) * 100))
+        : 100
+      : Math.round((progress.loaded / Math.max(1, progress.total)) * 100);
 
   return (
     <>
@@ -545,7 +553,9 @@ export default function ImportPage() {
             <Typography.Text strong>{progress.processing ? t('import.processing') : t('import.uploading', { file: file.name })}</Typography.Text>
             <Typography.Text type="secondary">
               {progress.processing
-                ? t('import.processingHint', { seconds: elapsed })
+                ? imported
+                  ? t('import.processingRows', { rows: f.integer(imported.rows), seconds: elapsed })
+                  : t('import.processingHint', { seconds: elapsed })
                 : `${formatBytes(progress.loaded, f.locale)} / ${formatBytes(progress.total, f.locale)}`}
             </Typography.Text>
             {!progress.processing && <Button onClick={() => abortRef.current?.()}>{t('common.cancel')}</Button>}
