@@ -101,17 +101,22 @@ const CN = /^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:时](\d{2})(?:[:
  * ISO, ymd and Chinese; slashed dates need dmy or mdy, because 01/02/2024 is ambiguous.
  */
 export function parseDateTime(text: string, format: DateFormat, tz: string): ParsedInstant | null {
-  // Lines of one order share their time, and imports parse one per line: remember recent ones.
+  // Lines of one order share their time, and imports parse one per line: the last answer is
+  // checked first (no key to build), then a map of recent ones.
+  if (text === last.text && format === last.format && tz === last.tz) return last.result;
   const key = `${format}|${tz}|${text}`;
-  const hit = recent.get(key);
-  if (hit !== undefined) return hit;
-  const r = parseDateTimeUncached(text, format, tz);
-  if (recent.size >= 10_000) recent.clear();
-  recent.set(key, r);
+  let r = recent.get(key);
+  if (r === undefined) {
+    r = parseDateTimeUncached(text, format, tz);
+    if (recent.size >= 1024) recent.clear();
+    recent.set(key, r);
+  }
+  last = { text, format, tz, result: r };
   return r;
 }
 
 const recent = new Map<string, ParsedInstant | null>();
+let last: { text: string; format: DateFormat; tz: string; result: ParsedInstant | null } = { text: '', format: 'auto', tz: '', result: null };
 
 function parseDateTimeUncached(text: string, format: DateFormat, tz: string): ParsedInstant | null {
   const s = text.trim();

@@ -31,6 +31,20 @@ function insertText(dialect: DialectName, table: string, columns: readonly strin
 
 const stmtCache = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
+/** A prepared statement for `raw`, prepared once per connection and text. */
+export function cachedStatement(raw: SQLite.Database, text: string): SQLite.Statement {
+  let cache = stmtCache.get(raw);
+  if (!cache) stmtCache.set(raw, (cache = new Map()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = raw.prepare(text)));
+  return stmt;
+}
+
+/** `insert into table (columns) values (?, ...)`: one row, for binding straight from columns. */
+export function insertOneText(table: string, columns: readonly string[]): string {
+  return insertText('sqlite', table, columns, 1, '');
+}
+
 /**
  * Inserts rows (arrays in `columns` order). `suffix` may add `on conflict do nothing` or
  * `returning ...`; returned rows come back. With `raw` (a better-sqlite3 handle whose
@@ -49,11 +63,7 @@ export async function bulkInsert(
   const out: Record<string, unknown>[] = [];
   if (rows.length === 0) return out;
   if (raw && dialect === 'sqlite') {
-    let cache = stmtCache.get(raw);
-    if (!cache) stmtCache.set(raw, (cache = new Map()));
-    const text = insertText('sqlite', table, columns, 1, suffix);
-    let stmt = cache.get(text);
-    if (!stmt) cache.set(text, (stmt = raw.prepare(text)));
+    const stmt = cachedStatement(raw, insertText('sqlite', table, columns, 1, suffix));
     if (stmt.reader) {
       for (const r of rows) {
         const got = stmt.get(...r) as Record<string, unknown> | undefined;
@@ -146,13 +156,9 @@ export async function insertReturningIds(
 ): Promise<(number | null)[]> {
   const conflict = opts.onConflictDoNothing ? `on conflict (${opts.keyColumn}) do nothing` : '';
   if (opts.raw && dialect === 'sqlite') {
-    let cache = stmtCache.get(opts.raw);
-    if (!cache) stmtCache.set(opts.raw, (cache = new Map()));
-    const text = insertText('sqlite', table, columns, 1, conflict);
-    let stmt = cache.get(text);
-    if (!stmt) cache.set(text, (stmt = opts.raw.prepare(text)));
+    const stmt = cachedStatement(opts.raw, insertText('sqlite', table, columns, 1, conflict));
     return rows.map((r) => {
-      const info = stmt!.run(...r);
+      const info = stmt.run(...r);
       return info.changes > 0 ? Number(info.lastInsertRowid) : null;
     });
   }
@@ -203,13 +209,9 @@ export async function selectByKeys<R>(
   const out: R[] = [];
   if (keys.length === 0) return out;
   if (raw && dialect === 'sqlite') {
-    let cache = stmtCache.get(raw);
-    if (!cache) stmtCache.set(raw, (cache = new Map()));
     for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
       const part = keys.slice(i, i + LOOKUP_CHUNK);
-      const text = `select ${columns.join(',')} from ${table} where ${keyColumn} in (${part.map(() => '?').join(',')})`;
-      let stmt = cache.get(text);
-      if (!stmt) cache.set(text, (stmt = raw.prepare(text)));
+      const stmt = cachedStatement(raw, `select ${columns.join(',')} from ${table} where ${keyColumn} in (${part.map(() => '?').join(',')})`);
       for (const r of stmt.all(...part)) out.push(r as R);
     }
     return out;

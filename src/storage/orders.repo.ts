@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 import { PatronError } from '../domain/errors.js';
 import type { OrderInput, SaveOrdersResult } from '../domain/orders/order-input.js';
 import { packOrders, type PackedOrders } from '../domain/orders/packed.js';
-import { bulkInsert, chunks, insertReturningIds, selectByKeys } from './bulk.js';
+import { bulkInsert, cachedStatement, chunks, insertOneText, insertReturningIds, selectByKeys } from './bulk.js';
 import { dialectOf } from './db.js';
 import type { Database } from './schema.js';
 
@@ -29,6 +29,12 @@ export function newSaveContext(): SaveContext {
 }
 
 const CUSTOMER_CACHE_MAX = 200_000;
+
+const ORDER_COLUMNS = ['external_id', 'customer_id', 'venue_id', 'kind', 'returns_order_id', 'status', 'ordered_at', 'local_date', 'day',
+  'channel', 'payment_method', 'subtotal_minor', 'discount_minor', 'total_minor', 'cost_minor', 'item_count', 'content_hash',
+  'import_batch_id', 'created_at', 'updated_at'];
+const LINE_COLUMNS = ['order_id', 'line_no', 'product_id', 'sku', 'description', 'quantity', 'unit_price', 'line_total_minor',
+  'discount_minor', 'unit_cost_minor'];
 
 export { orderContentHash } from '../domain/orders/content-hash.js';
 
@@ -159,18 +165,29 @@ export async function saveOrders(
 
   const orderIds = new Float64Array(n);
   if (fresh.length) {
-    const cols = ['external_id', 'customer_id', 'venue_id', 'kind', 'returns_order_id', 'status', 'ordered_at', 'local_date', 'day',
-      'channel', 'payment_method', 'subtotal_minor', 'discount_minor', 'total_minor', 'cost_minor', 'item_count', 'content_hash',
-      'import_batch_id', 'created_at', 'updated_at'];
-    const rows = fresh.map((i) => {
-      const v = orderValues(i);
-      return [p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day, v.channel,
-        v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
-        v.import_batch_id, now, now];
-    });
-    const ids = await insertReturningIds(db, dialect, 'orders', cols, rows, { keyColumn: 'external_id', raw: opts.sqlite });
-    fresh.forEach((i, k) => (orderIds[i] = ids[k]!));
-    result.inserted += fresh.length;
+    if (opts.sqlite && dialect === 'sqlite') {
+      // Bound straight from the columns, one cached statement: no per-row arrays or objects
+      // on the writer thread, which is the import's critical path.
+      const ins = cachedStatement(opts.sqlite, insertOneText('orders', ORDER_COLUMNS));
+      const batchId = opts.batchId ?? null;
+      for (const i of fresh) {
+        const v = orderValues(i);
+        orderIds[i] = Number(ins.run(p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day,
+          v.channel, v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
+          batchId, now, now).lastInsertRowid);
+      }
+      result.inserted += fresh.length;
+    } else {
+      const rows = fresh.map((i) => {
+        const v = orderValues(i);
+        return [p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day, v.channel,
+          v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
+          v.import_batch_id, now, now];
+      });
+      const ids = await insertReturningIds(db, dialect, 'orders', ORDER_COLUMNS, rows, { keyColumn: 'external_id', raw: opts.sqlite });
+      fresh.forEach((i, k) => (orderIds[i] = ids[k]!));
+      result.inserted += fresh.length;
+    }
   }
   for (const { i, id } of changed) {
     await db.updateTable('orders').set({ ...orderValues(i), returns_order_id: null, updated_at: now }).where('id', '=', id).execute();
@@ -181,21 +198,35 @@ export async function saveOrders(
     for (const part of chunks(changed.map((c) => c.id))) await db.deleteFrom('order_lines').where('order_id', 'in', part).execute();
   }
 
-  const lineRows: unknown[][] = [];
   const written = changed.length ? [...fresh, ...changed.map((c) => c.i)] : fresh;
-  for (const i of written) {
-    const orderId = orderIds[i]!;
-    for (let j = p.lineStart[i]!, no = 1; j < p.lineStart[i + 1]!; j++, no++) {
-      const sku = p.sku[j] ?? null;
-      const product = sku ? ctx.products.get(sku) : undefined;
-      const given = p.unitCostMinor[j]!;
-      lineRows.push([orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
-        p.lineTotalMinor[j], p.lineDiscountMinor[j], Number.isNaN(given) ? product?.cost ?? null : given]);
+  const lineCost = (j: number, product: { cost: number | null } | undefined) => {
+    const given = p.unitCostMinor[j]!;
+    return Number.isNaN(given) ? product?.cost ?? null : given;
+  };
+  if (opts.sqlite && dialect === 'sqlite') {
+    const ins = cachedStatement(opts.sqlite, insertOneText('order_lines', LINE_COLUMNS));
+    for (const i of written) {
+      const orderId = orderIds[i]!;
+      for (let j = p.lineStart[i]!, no = 1; j < p.lineStart[i + 1]!; j++, no++) {
+        const sku = p.sku[j] ?? null;
+        const product = sku ? ctx.products.get(sku) : undefined;
+        ins.run(orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
+          p.lineTotalMinor[j], p.lineDiscountMinor[j], lineCost(j, product));
+      }
     }
+  } else {
+    const lineRows: unknown[][] = [];
+    for (const i of written) {
+      const orderId = orderIds[i]!;
+      for (let j = p.lineStart[i]!, no = 1; j < p.lineStart[i + 1]!; j++, no++) {
+        const sku = p.sku[j] ?? null;
+        const product = sku ? ctx.products.get(sku) : undefined;
+        lineRows.push([orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
+          p.lineTotalMinor[j], p.lineDiscountMinor[j], lineCost(j, product)]);
+      }
+    }
+    await bulkInsert(db, dialect, 'order_lines', LINE_COLUMNS, lineRows);
   }
-  await bulkInsert(db, dialect, 'order_lines',
-    ['order_id', 'line_no', 'product_id', 'sku', 'description', 'quantity', 'unit_price', 'line_total_minor', 'discount_minor', 'unit_cost_minor'],
-    lineRows, '', opts.sqlite);
 
   // Returns may point at sales in this batch or already stored.
   const returnRefs = [...new Set(p.returnsExternalId.filter((x): x is string => !!x))];

@@ -3,6 +3,7 @@ import { createTestDb, describeEachDialect } from '../../test-support/databases.
 import type { Db } from '../../storage/db.js';
 import { bearer, signIn, testApp, testConfig } from '../test-helpers.js';
 import type { App } from '../types.js';
+import { DEFAULT_CHUNK_ORDERS } from '../../domain/import/parse-orders.js';
 
 /** A multipart/form-data body built by the platform's own encoder. */
 async function multipart(fields: Record<string, string>, file?: { name: string; content: string | Buffer }) {
@@ -95,9 +96,11 @@ describeEachDialect('import routes', (dialect) => {
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = res.body.trim().split('\n').map((l) => JSON.parse(l));
     const progress = lines.filter((l) => l.type === 'progress');
-    // 5,000 orders in chunks of 2,000: a chunk is handed on when the first row of the next order
-    // arrives (rows 2,001 and 4,001), the last at the end of the file.
-    expect(progress.map((p) => p.rows)).toEqual([2001, 4001, 5000]);
+    // 5,000 one-row orders in chunks of DEFAULT_CHUNK_ORDERS: a chunk is handed on when the first
+    // row of the next order arrives (row k x chunk + 1), the last at the end of the file.
+    const every = DEFAULT_CHUNK_ORDERS;
+    const expected = Array.from({ length: Math.ceil(5000 / every) - 1 }, (_, k) => (k + 1) * every + 1);
+    expect(progress.map((p) => p.rows)).toEqual([...expected, 5000]);
     expect(progress.at(-1).bytes).toBe(progress.at(-1).totalBytes);
     expect(lines.at(-1)).toMatchObject({ type: 'done', summary: { source: 'big.csv', read: 5000, imported: 5000, rejected: 0 } });
 
