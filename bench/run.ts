@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,7 +6,8 @@ import type { BenchResult } from './types.js';
 
 /**
  * npm run bench [-- name ...]: runs every bench/<name>.bench.ts (or the named ones) and writes
- * BENCHMARKS.md with the machine and the date. Benchmarks measure; they never fail a build.
+ * BENCHMARKS.md with the machine and the date (a named run replaces only its sections, stamped).
+ * Benchmarks measure; they never fail a build.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
@@ -47,6 +48,25 @@ const header =
   `# Benchmarks\n\nWritten by \`${knobs.length ? knobs.join(' ') + ' ' : ''}npm run bench\`${only.length ? ` (${only.join(', ')})` : ''} on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
   ` (load average at the start ${startLoad}, at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}).\n\n` +
   `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}.\n\n`;
-const out = join(here, '..', only.length ? `BENCHMARKS.partial.md` : 'BENCHMARKS.md');
-writeFileSync(out, header + sections.join('\n'));
+const out = join(here, '..', 'BENCHMARKS.md');
+if (only.length && existsSync(out)) {
+  // A partial run replaces its own sections in place and says when and how they were re-run;
+  // the other sections keep the full run's header.
+  let doc = readFileSync(out, 'utf8');
+  const stamp = `_Section re-run alone by \`${knobs.length ? knobs.join(' ') + ' ' : ''}npm run bench -- ${only.join(' ')}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
+    ` (load average at the start ${startLoad}), same machine._\n\n`;
+  for (const sec of sections) {
+    const title = sec.slice(0, sec.indexOf('\n'));
+    const at = doc.indexOf(`${title}\n`);
+    const body = sec.replace('\n\n', `\n\n${stamp}`);
+    if (at < 0) doc = `${doc.trimEnd()}\n\n${body}`;
+    else {
+      const next = doc.indexOf('\n## ', at + title.length);
+      doc = doc.slice(0, at) + body + (next < 0 ? '' : doc.slice(next));
+    }
+  }
+  writeFileSync(out, doc);
+} else {
+  writeFileSync(out, header + sections.join('\n'));
+}
 process.stderr.write(`wrote ${out}\n`);
