@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { RoutingSqliteDialect } from './sqlite-routing.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,8 +15,9 @@ export interface Db {
   readonly location: string;
   /**
    * The raw better-sqlite3 handle, for the few bulk paths that need prepared-statement reuse
-   * (Kysely prepares every statement anew). Only use it inside a Kysely transaction on this
-   * Db: SQLite has one connection, so the transaction owns it and raw statements join it.
+   * (Kysely prepares every statement anew): the writer connection. Only use it inside a Kysely
+   * transaction on this Db (which holds the writer, so raw statements join it), or in a
+   * `connection()` block whose first statement went through Kysely and was not a SELECT.
    */
   readonly sqlite?: SQLite.Database;
   close(): Promise<void>;
@@ -39,13 +41,24 @@ export function createDb(config: DbConfig): Db {
 function createSqlite(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new SQLite(path);
-  // WAL lets readers proceed while an import writes; foreign keys are off by default in SQLite.
+  // WAL lets readers proceed while a transaction writes; foreign keys are off by default in SQLite.
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 10000');
   database.pragma('cache_size = -65536');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  let kysely: Kysely<Database>;
+  if (path === ':memory:') {
+    // An in-memory database exists only on its one connection.
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  } else {
+    // A second, query-only connection serves plain reads while the writer is busy (see RoutingSqliteDialect).
+    const reader = new SQLite(path);
+    reader.pragma('busy_timeout = 10000');
+    reader.pragma('cache_size = -65536');
+    reader.pragma('query_only = ON');
+    kysely = new Kysely<Database>({ dialect: new RoutingSqliteDialect(database, reader) });
+  }
   return {
     kysely,
     dialect: 'sqlite',

@@ -103,7 +103,9 @@ class SqliteGroupCommit {
             // The group is whatever queued up while we waited for the connection.
             group = this.queue.splice(0, LEDGER_DEFAULTS.sqliteGroupMax);
             const tx: LedgerTx = { k: conn, raw: this.db.sqlite ?? null };
-            await q(tx, 'begin immediate', []);
+            // Begun through Kysely, so the connection holds SQLite's writer for the whole group (see
+            // sqlite-routing.ts); the group's statements then run on the raw writer handle.
+            await sql`begin immediate`.execute(conn);
             try {
               for (const w of group) {
                 await q(tx, 'savepoint ledger_write', []);
@@ -139,8 +141,8 @@ const groups = new WeakMap<Db, SqliteGroupCommit>();
 
 /**
  * Runs `fn` in one write transaction.
- * - SQLite: on the single connection (Kysely's driver hands it to one user at a time) inside
- *   BEGIN IMMEDIATE, so a check-then-write cannot interleave with another writer in this process and
+ * - SQLite: on the writer connection, held by the group from its BEGIN IMMEDIATE until the group
+ *   ends (storage/sqlite-routing.ts), so a check-then-write cannot interleave with another writer in this process and
  *   another process waits for the write lock at BEGIN instead of failing at its first write; writes
  *   queued meanwhile share the commit (SqliteGroupCommit).
  * - PostgreSQL: READ COMMITTED; callers lock the member's account rows (SELECT ... FOR NO KEY UPDATE)

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { createDb, type Db, type DialectName } from '../storage/db.js';
@@ -39,7 +42,16 @@ let counter = 0;
 export async function createTestDb(dialect: DialectName, opts: { migrated?: boolean } = {}): Promise<Db> {
   let db: Db;
   if (dialect === 'sqlite') {
-    db = createDb({ sqlitePath: ':memory:' });
+    // A file, as in production: it runs the two-connection driver (writer + reader, WAL).
+    const dir = mkdtempSync(join(tmpdir(), 'patron-test-db-'));
+    const inner = createDb({ sqlitePath: join(dir, 'test.db') });
+    db = {
+      ...inner,
+      close: async () => {
+        await inner.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   } else {
     const name = `patron_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
