@@ -118,7 +118,8 @@ describe.skipIf(missing !== null)('web app in chromium', () => {
   beforeAll(async () => {
     userDataDir = mkdtempSync(join(tmpdir(), 'patron-e2e-chromium-'));
     mkdirSync(SHOTS, { recursive: true });
-    db = createDb({ sqlitePath: ':memory:' });
+    // A database file, as `patron serve` uses (writer and reader connections).
+    db = createDb({ sqlitePath: join(userDataDir, 'e2e.db') });
     await migrate(db);
     await generateDemo(db, { customers: 300, seed: 1, end: DEMO_END });
     // An earlier value snapshot, so the migration matrix has something to compare with; the
