@@ -224,6 +224,27 @@ describeEachDialect('order import', (dialect) => {
       expect(lines).toEqual([{ line_total_minor: 2550 }]);
     });
 
+    it('rows of one order apart in the file: joined within a chunk, rejected once the order was handed on', async () => {
+      const file = join(dir, `apart-${dialect}.csv`);
+      writeFileSync(file, [
+        'order_id,customer_id,date,sku,quantity,unit_price',
+        'A1,c-a,2024-05-01 10:00,S1,1,1.00', // line 2
+        'A2,c-a,2024-05-01 11:00,S1,1,2.00',
+        'A1,c-a,2024-05-01 10:00,S2,1,3.00', // line 4: A1 is still in the open chunk: joined
+        'A3,c-a,2024-05-01 12:00,S1,1,4.00', // starts the second chunk (two orders per chunk)
+        'A1,c-a,2024-05-01 10:00,S3,1,5.00', // line 6: A1 was handed on: rejected
+        'A4,c-a,2024-05-01 13:00,S1,1,6.00',
+      ].join('\n') + '\n');
+      const s = await importOrdersFile(db, file, { chunkOrders: 2 });
+      expect(s).toMatchObject({ read: 6, imported: 4, rejected: 1 });
+      const rows = await db.kysely.selectFrom('import_rejects').select(['line', 'reason']).where('batch_id', '=', s.batchId).execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.line).toBe(6);
+      expect(rows[0]!.reason).toMatch(/^order A1: its lines are not together in the file .* sort the file by order id/);
+      const a1 = await db.kysely.selectFrom('orders').select(['total_minor']).where('external_id', '=', 'A1').executeTakeFirstOrThrow();
+      expect(a1.total_minor).toBe(400);
+    });
+
     it('a failure mid-import leaves nothing behind, and the import can be re-run', async () => {
       const fresh = await createTestDb(dialect);
       try {

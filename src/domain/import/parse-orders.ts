@@ -12,6 +12,7 @@ import {
 } from '../money.js';
 import type { OrderInput, OrderLineInput } from '../orders/order-input.js';
 import { looksSlashed, parseDateTime, sniffSlashOrder, type DateFormat } from '../time.js';
+import { FingerprintSet } from './fingerprint-set.js';
 import { buildColumnMap, looksLikeHeader, parseStatus, type ColumnMap, type Field } from './mapping.js';
 import type { Delimiter } from './sniff.js';
 
@@ -54,6 +55,8 @@ export interface ParseOptions {
  */
 export const DEFAULT_CHUNK_ORDERS = 500;
 const PAPA_CHUNK_BYTES = 64 * 1024;
+/** Text read but not yet parsed, at most (about sixteen reads). */
+export const READ_AHEAD_CHARS = 1024 * 1024;
 
 export interface Reject {
   line: number;
@@ -115,8 +118,12 @@ export async function* parseOrders(raw: Readable, input: ParseInput): AsyncGener
   let dateFormat: DateFormat = options.dateFormat ?? 'auto';
   const decFmt: DecimalFormat = { decimalSeparator: options.decimalSeparator ?? '.' };
   const idPrefix = options.idPrefix ?? options.sourceName;
-  const autoIdCounts = new Map<string, number>();
-  const flushed = new Set<string>();
+  // Fixed seeds: generated ids must come out the same on every import of the file. Only rows seen
+  // more than once take room in the map.
+  const autoIdSeen = new FingerprintSet([0x2545f491, 0x6c8e9cf5]);
+  const autoIdRepeats = new Map<string, number>();
+  // Every order id handed on, to notice an order whose rows come back later (see FingerprintSet).
+  const flushed = new FingerprintSet();
   const chunkOrders = options.chunkOrders ?? DEFAULT_CHUNK_ORDERS;
   let pending = new Map<string, PendingOrder>();
   let current: PendingOrder | null = null;
@@ -177,8 +184,11 @@ export async function* parseOrders(raw: Readable, input: ParseInput): AsyncGener
       // No order id in the file: every row is one order, keyed by its content (plus an
       // occurrence number for identical rows), so a re-import finds the same keys.
       const h = oneShotHash('sha1', cells.join('\u0001'), 'base64url').slice(0, 16);
-      const n = (autoIdCounts.get(h) ?? 0) + 1;
-      autoIdCounts.set(h, n);
+      let n = 1;
+      if (autoIdSeen.has(h)) {
+        n = (autoIdRepeats.get(h) ?? 1) + 1;
+        autoIdRepeats.set(h, n);
+      } else autoIdSeen.add(h);
       key = `auto:${h}${n > 1 ? `#${n}` : ''}`;
     }
     if (current && current.key === key) {
@@ -264,12 +274,26 @@ async function* papaBatches(text: Readable, delimiter: string): AsyncGenerator<R
     failure = e;
     poke();
   });
+  // Papa Parse never pauses the stream it reads: left alone, the file is read ahead of the parser
+  // as fast as the disk allows and held in memory (a 180 MB file took ~500 MB). So the source is
+  // paused as soon as more than READ_AHEAD_CHARS wait unparsed, and resumed once the parser catches
+  // up (and whenever the parser has nothing left, so it can never stall).
+  let receivedChars = 0;
+  let parsedTo = 0;
+  text.on('data', (c: string | Buffer) => {
+    receivedChars += c.length;
+    if (receivedChars - parsedTo > READ_AHEAD_CHARS) text.pause();
+  });
+  // Resumed only once the backlog is down to a quarter: pausing and resuming on every read cost
+  // ~10 % more CPU than reading in bursts.
+  const caughtUp = () => receivedChars - parsedTo <= READ_AHEAD_CHARS / 4;
   // Papa's Node stream support is typed for browsers' File; the runtime accepts a Readable.
   Papa.parse(text as unknown as typeof Papa.NODE_STREAM_INPUT, {
     delimiter,
     chunkSize: PAPA_CHUNK_BYTES,
     chunk: (res: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
       queue.push(res.data);
+      parsedTo = res.meta.cursor;
       parserRef = parser;
       parser.pause();
       poke();
@@ -304,11 +328,13 @@ async function* papaBatches(text: Readable, delimiter: string): AsyncGenerator<R
         batch.push({ cells, line: at });
       }
       if (batch.length) yield batch;
+      if (text.isPaused() && caughtUp()) text.resume();
       (parserRef as Papa.Parser | null)?.resume();
       continue;
     }
     if (failure) throw failure;
     if (done) return;
+    text.resume();
     await new Promise<void>((r) => {
       wake = r;
     });
