@@ -10,24 +10,26 @@ export const targets = '1,000,000-line CSV into SQLite at >= 150,000 lines/s wit
 
 const LINES = Number(process.env.BENCH_IMPORT_LINES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 5);
+/** A larger file, once, to show memory does not grow with the file (0 skips it). */
+const BIG_LINES = Number(process.env.BENCH_IMPORT_BIG_LINES ?? 3_000_000);
 const dir = join(process.cwd(), 'tmp', 'bench');
 
 /** A line-level CSV like a POS export: ~3 lines per order, 50k customers, 2,000 SKUs. */
-export async function writeCsv(path: string): Promise<void> {
+export async function writeCsv(path: string, lines = LINES): Promise<void> {
   const rng = createRng(42);
   const out = createWriteStream(path);
   out.write('order_id,customer_id,date,sku,description,quantity,unit_price,store\n');
   let order = 0;
   let written = 0;
   let buf = '';
-  while (written < LINES) {
+  while (written < lines) {
     order++;
     const cust = rng() < 0.05 ? '' : `C${1 + Math.floor(rng() * 50_000)}`;
     const day = 1 + Math.floor(rng() * 365);
     const d = new Date(Date.UTC(2024, 0, day, 8 + Math.floor(rng() * 12), Math.floor(rng() * 60)));
     const date = d.toISOString().slice(0, 16).replace('T', ' ');
     const n = 1 + Math.floor(rng() * 5);
-    for (let i = 0; i < n && written < LINES; i++, written++) {
+    for (let i = 0; i < n && written < lines; i++, written++) {
       const sku = 1 + Math.floor(rng() * 2000);
       const price = (1 + Math.floor(rng() * 20000)) / 100;
       buf += `O${order},${cust},${date},SKU${sku},Item ${sku},${1 + Math.floor(rng() * 3)},${price.toFixed(2)},S${1 + (order % 8)}\n`;
@@ -74,6 +76,13 @@ export async function run(): Promise<BenchResult[]> {
   // Baseline in the same run: one thread, indexes maintained row by row (deferral needs a large file, so only the thread differs here).
   const inline = runChild(csv, freshSqlite(dbFile), 'inline');
   results.push({ name: 'SQLite: same file, parsing on the writer thread', value: inline.lines / inline.seconds, unit: 'lines/s', note: `${inline.seconds.toFixed(1)} s wall; parser thread speed-up ${(inline.seconds / s.seconds).toFixed(2)}x` });
+
+  if (BIG_LINES > 0) {
+    const big = join(dir, `orders-${BIG_LINES}.csv`);
+    if (!existsSync(big)) await writeCsv(big, BIG_LINES);
+    const r = runChild(big, freshSqlite(dbFile));
+    results.push({ name: `SQLite: ${r.lines.toLocaleString('en-US')} lines, once`, value: r.lines / r.seconds, unit: 'lines/s', note: `${r.seconds.toFixed(1)} s wall; peak RSS ${r.maxRssMb.toFixed(0)} MB (memory does not grow with the file)` });
+  }
 
   const admin = process.env.PATRON_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
   const c = new pg.Client({ connectionString: admin });
