@@ -3,7 +3,7 @@ import type SQLite from 'better-sqlite3';
 import { PatronError } from '../domain/errors.js';
 import type { OrderInput, SaveOrdersResult } from '../domain/orders/order-input.js';
 import { packOrders, type PackedOrders } from '../domain/orders/packed.js';
-import { bulkInsert, cachedStatement, chunks, insertOneText, insertReturningIds, selectByKeys } from './bulk.js';
+import { bulkInsert, chunks, FLAT_ROWS, insertFlatSqlite, insertReturningIds, selectByKeys } from './bulk.js';
 import { dialectOf } from './db.js';
 import type { Database } from './schema.js';
 
@@ -166,16 +166,28 @@ export async function saveOrders(
   const orderIds = new Float64Array(n);
   if (fresh.length) {
     if (opts.sqlite && dialect === 'sqlite') {
-      // Bound straight from the columns, one cached statement: no per-row arrays or objects
+      // Bound straight from the columns through cached statements: no per-row arrays or objects
       // on the writer thread, which is the import's critical path.
-      const ins = cachedStatement(opts.sqlite, insertOneText('orders', ORDER_COLUMNS));
+      // FLAT_ROWS rows per statement; their ids are consecutive (see insertFlatSqlite).
+      const raw = opts.sqlite;
       const batchId = opts.batchId ?? null;
+      const flat: unknown[] = [];
+      let from = 0;
+      const flush = () => {
+        const rows = flat.length / ORDER_COLUMNS.length;
+        const first = insertFlatSqlite(raw, 'orders', ORDER_COLUMNS, flat, rows);
+        for (let k = 0; k < rows; k++) orderIds[fresh[from + k]!] = first + k;
+        from += rows;
+        flat.length = 0;
+      };
       for (const i of fresh) {
         const v = orderValues(i);
-        orderIds[i] = Number(ins.run(p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day,
+        flat.push(p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day,
           v.channel, v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
-          batchId, now, now).lastInsertRowid);
+          batchId, now, now);
+        if (flat.length === FLAT_ROWS * ORDER_COLUMNS.length) flush();
       }
+      if (flat.length) flush();
       result.inserted += fresh.length;
     } else {
       const rows = fresh.map((i) => {
@@ -204,16 +216,22 @@ export async function saveOrders(
     return Number.isNaN(given) ? product?.cost ?? null : given;
   };
   if (opts.sqlite && dialect === 'sqlite') {
-    const ins = cachedStatement(opts.sqlite, insertOneText('order_lines', LINE_COLUMNS));
+    const raw = opts.sqlite;
+    const flat: unknown[] = [];
     for (const i of written) {
       const orderId = orderIds[i]!;
       for (let j = p.lineStart[i]!, no = 1; j < p.lineStart[i + 1]!; j++, no++) {
         const sku = p.sku[j] ?? null;
         const product = sku ? ctx.products.get(sku) : undefined;
-        ins.run(orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
+        flat.push(orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
           p.lineTotalMinor[j], p.lineDiscountMinor[j], lineCost(j, product));
+        if (flat.length === FLAT_ROWS * LINE_COLUMNS.length) {
+          insertFlatSqlite(raw, 'order_lines', LINE_COLUMNS, flat, FLAT_ROWS);
+          flat.length = 0;
+        }
       }
     }
+    if (flat.length) insertFlatSqlite(raw, 'order_lines', LINE_COLUMNS, flat, flat.length / LINE_COLUMNS.length);
   } else {
     const lineRows: unknown[][] = [];
     for (const i of written) {

@@ -52,10 +52,11 @@ const cdnowTruth = (() => {
 const uciTruth = (() => {
   const lines = readFileSync(sharedDataPath('online_retail_head8000.csv'), 'utf8').split(/\r?\n/).filter((l) => l);
   const rows = lines.slice(1).map(splitCsvLine);
-  const invoices = new Map<string, { customer: string; totalMilli: number; qty: number }>();
+  const invoices = new Map<string, { customer: string; totalMilli: number; qty: number; lines: number }>();
   for (const r of rows) {
     const [inv, , , q, , price, cust] = r as string[];
-    const inv0 = invoices.get(inv!) ?? { customer: cust!, totalMilli: 0, qty: 0 };
+    const inv0 = invoices.get(inv!) ?? { customer: cust!, totalMilli: 0, qty: 0, lines: 0 };
+    inv0.lines++;
     // price has at most 3 decimals in this file: work in thousandths, round each line to cents.
     const [pi, pf = ''] = price!.split('.');
     const milli = Number(pi) * 1000 + Number((pf + '000').slice(0, 3));
@@ -74,6 +75,8 @@ const uciTruth = (() => {
     customers: new Set(rows.map((r) => r[6]).filter((c) => c !== '')).size,
     totalCents: list.reduce((s, [, v]) => s + v.totalMilli, 0),
     skus: new Set(rows.map((r) => r[1])).size,
+    /** invoice -> [lines, cents], from the file alone. */
+    perInvoice: new Map(list.map(([k, v]) => [k, [v.lines, v.totalMilli] as const])),
   };
 })();
 
@@ -145,6 +148,20 @@ describeEachDialect('order import', (dialect) => {
       expect(s.productsCreated).toBe(uciTruth.skus);
       expect(s.rejected).toBe(0);
       expect((await sumTotals(db)) - before).toBe(uciTruth.totalCents);
+      // Every invoice's stored lines (joined through order_id) match the file: count and sum.
+      const stored = await db.kysely
+        .selectFrom('order_lines')
+        .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+        .select(['orders.external_id as inv', sql<number>`count(*)`.as('n'), sql<number>`sum(order_lines.line_total_minor)`.as('cents')])
+        .where('orders.import_batch_id', '=', s.batchId)
+        .groupBy('orders.external_id')
+        .execute();
+      expect(stored).toHaveLength(uciTruth.invoices);
+      const mismatched = stored.filter((r) => {
+        const t = uciTruth.perInvoice.get(r.inv);
+        return !t || t[0] !== Number(r.n) || t[1] !== Number(r.cents);
+      });
+      expect(mismatched).toEqual([]);
       const ret = await db.kysely.selectFrom('orders').select(['kind', 'total_minor']).where('external_id', 'like', 'C%').execute();
       expect(ret.length).toBeGreaterThan(0);
       expect(ret.every((r) => r.kind === 'return' && r.total_minor <= 0)).toBe(true);
