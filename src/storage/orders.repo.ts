@@ -171,23 +171,28 @@ export async function saveOrders(
       // FLAT_ROWS rows per statement; their ids are consecutive (see insertFlatSqlite).
       const raw = opts.sqlite;
       const batchId = opts.batchId ?? null;
-      const flat: unknown[] = [];
+      // One array reused for every statement (written by index: emptying and refilling an array
+      // reallocates its storage each time).
+      const width = ORDER_COLUMNS.length;
+      const flat = new Array<unknown>(FLAT_ROWS * width);
+      let b = 0;
       let from = 0;
       const flush = () => {
-        const rows = flat.length / ORDER_COLUMNS.length;
-        const first = insertFlatSqlite(raw, 'orders', ORDER_COLUMNS, flat, rows);
+        const rows = b / width;
+        const first = insertFlatSqlite(raw, 'orders', ORDER_COLUMNS, rows === FLAT_ROWS ? flat : flat.slice(0, b), rows);
         for (let k = 0; k < rows; k++) orderIds[fresh[from + k]!] = first + k;
         from += rows;
-        flat.length = 0;
+        b = 0;
       };
       for (const i of fresh) {
         const v = orderValues(i);
-        flat.push(p.externalId[i], v.customer_id, v.venue_id, v.kind, null, v.status, v.ordered_at, v.local_date, v.day,
-          v.channel, v.payment_method, v.subtotal_minor, v.discount_minor, v.total_minor, v.cost_minor, v.item_count, v.content_hash,
-          batchId, now, now);
-        if (flat.length === FLAT_ROWS * ORDER_COLUMNS.length) flush();
+        flat[b++] = p.externalId[i]; flat[b++] = v.customer_id; flat[b++] = v.venue_id; flat[b++] = v.kind; flat[b++] = null;
+        flat[b++] = v.status; flat[b++] = v.ordered_at; flat[b++] = v.local_date; flat[b++] = v.day; flat[b++] = v.channel;
+        flat[b++] = v.payment_method; flat[b++] = v.subtotal_minor; flat[b++] = v.discount_minor; flat[b++] = v.total_minor;
+        flat[b++] = v.cost_minor; flat[b++] = v.item_count; flat[b++] = v.content_hash; flat[b++] = batchId; flat[b++] = now; flat[b++] = now;
+        if (b === flat.length) flush();
       }
-      if (flat.length) flush();
+      if (b) flush();
       result.inserted += fresh.length;
     } else {
       const rows = fresh.map((i) => {
@@ -217,21 +222,24 @@ export async function saveOrders(
   };
   if (opts.sqlite && dialect === 'sqlite') {
     const raw = opts.sqlite;
-    const flat: unknown[] = [];
+    const width = LINE_COLUMNS.length;
+    const flat = new Array<unknown>(FLAT_ROWS * width);
+    let b = 0;
     for (const i of written) {
       const orderId = orderIds[i]!;
       for (let j = p.lineStart[i]!, no = 1; j < p.lineStart[i + 1]!; j++, no++) {
         const sku = p.sku[j] ?? null;
         const product = sku ? ctx.products.get(sku) : undefined;
-        flat.push(orderId, no, product?.id ?? null, sku, p.description[j] ?? null, p.quantity[j], p.unitPrice[j] ?? null,
-          p.lineTotalMinor[j], p.lineDiscountMinor[j], lineCost(j, product));
-        if (flat.length === FLAT_ROWS * LINE_COLUMNS.length) {
+        flat[b++] = orderId; flat[b++] = no; flat[b++] = product?.id ?? null; flat[b++] = sku; flat[b++] = p.description[j] ?? null;
+        flat[b++] = p.quantity[j]; flat[b++] = p.unitPrice[j] ?? null; flat[b++] = p.lineTotalMinor[j]; flat[b++] = p.lineDiscountMinor[j];
+        flat[b++] = lineCost(j, product);
+        if (b === flat.length) {
           insertFlatSqlite(raw, 'order_lines', LINE_COLUMNS, flat, FLAT_ROWS);
-          flat.length = 0;
+          b = 0;
         }
       }
     }
-    if (flat.length) insertFlatSqlite(raw, 'order_lines', LINE_COLUMNS, flat, flat.length / LINE_COLUMNS.length);
+    if (b) insertFlatSqlite(raw, 'order_lines', LINE_COLUMNS, flat.slice(0, b), b / width);
   } else {
     const lineRows: unknown[][] = [];
     for (const i of written) {
