@@ -45,14 +45,22 @@ describe('SQLite file database: writer and reader connections', () => {
     const read = await settledSoon(db.kysely.selectFrom('venues').select('code').orderBy('code').execute());
     expect(read.done).toBe(true);
     expect(read.done && read.value.map((r) => r.code)).toEqual(['A']);
+    // Raw SQL that reads is answered the same way (the analytics queries are raw).
+    const rawRead = await settledSoon(sql<{ n: number }>`select count(*) as n from venues`.execute(db.kysely));
+    expect(rawRead.done && rawRead.value.rows).toEqual([{ n: 1 }]);
+    const withRead = await settledSoon(sql<{ n: number }>`with v as (select code from venues) select count(*) as n from v`.execute(db.kysely));
+    expect(withRead.done && withRead.value.rows).toEqual([{ n: 1 }]);
     expect(inside).toEqual(['A', 'B']);
-    // A write outside queues behind the transaction instead of joining it.
+    // A write outside queues behind the transaction instead of joining it, raw SQL too.
     const write = db.kysely.insertInto('venues').values(venue('C')).execute();
     expect((await settledSoon(write)).done).toBe(false);
+    const rawWrite = sql`update venues set name = 'A2' where code = 'A'`.execute(db.kysely);
+    expect((await settledSoon(rawWrite)).done).toBe(false);
     finish();
     await tx;
     await write;
-    expect((await db.kysely.selectFrom('venues').select('code').orderBy('code').execute()).map((r) => r.code)).toEqual(['A', 'B', 'C']);
+    await rawWrite;
+    expect((await db.kysely.selectFrom('venues').select(['code', 'name']).orderBy('code').execute()).map((r) => `${r.code}:${r.name}`)).toEqual(['A:A2', 'B:B', 'C:C']);
   });
 
   it('a rolled-back transaction leaves nothing and frees the writer', async () => {

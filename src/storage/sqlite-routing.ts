@@ -12,9 +12,10 @@ import {
  * answering reads instead of queueing behind it. Kysely's own SQLite driver has one connection
  * behind a mutex, which made every request wait for the whole import.
  *
- * Routing is conservative: only queries Kysely built as SELECT go to the reader; raw SQL and
- * anything inside a transaction use the writer. Reads outside a transaction therefore never
- * see another transaction's uncommitted rows (they could not before either: they waited).
+ * Routing is conservative: queries Kysely built as SELECT, and raw SELECT/WITH statements that
+ * SQLite reports read-only, go to the reader; everything else, and anything inside a
+ * transaction, uses the writer. Reads outside a transaction therefore never see another
+ * transaction's uncommitted rows (they could not before either: they waited).
  */
 export class RoutingSqliteDialect implements Dialect {
   constructor(private readonly writer: SQLite.Database, private readonly reader: SQLite.Database) {}
@@ -44,8 +45,8 @@ class Mutex {
   }
 }
 
-function run(db: SQLite.Database, q: CompiledQuery): QueryResult<unknown> {
-  const stmt = db.prepare(q.sql);
+function run(db: SQLite.Database, q: CompiledQuery, prepared?: SQLite.Statement): QueryResult<unknown> {
+  const stmt = prepared ?? db.prepare(q.sql);
   const params = q.parameters as unknown[];
   if (stmt.reader) return { rows: stmt.all(params) };
   const { changes, lastInsertRowid } = stmt.run(params);
@@ -93,10 +94,12 @@ class RoutingDriver implements Driver {
 
 /**
  * One use of the database by Kysely: a single query, a transaction, or a `connection()` block.
- * Its first statement that is not a Kysely-built SELECT takes the writer lock, and the lock is
+ * Its first statement that is not a read (see executeQuery) takes the writer lock, and the lock is
  * kept until Kysely releases the connection, so a transaction (or a block that began one with
  * raw SQL, as the loyalty ledger's group commit does) has the writer to itself.
  */
+const READ_TEXT = /^\s*(select|with)\b/i;
+
 class RoutedConnection implements DatabaseConnection {
   #unlock: (() => void) | null = null;
   constructor(private readonly driver: RoutingDriver) {}
@@ -110,6 +113,18 @@ class RoutedConnection implements DatabaseConnection {
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.#unlock) {
       if (SelectQueryNode.is(q.query)) return run(this.driver.reader, q) as QueryResult<R>;
+      // Raw SQL that reads (the analytics queries are written so): SQLite itself says whether the
+      // statement writes. Only SELECT/WITH texts are asked, because BEGIN, PRAGMA and the like
+      // count as read-only there yet must run on the writer.
+      if (READ_TEXT.test(q.sql)) {
+        let stmt: SQLite.Statement | null = null;
+        try {
+          stmt = this.driver.reader.prepare(q.sql);
+        } catch {
+          // Left to the writer, which reports the error (or knows better).
+        }
+        if (stmt?.readonly) return run(this.driver.reader, q, stmt) as QueryResult<R>;
+      }
       this.#unlock = await this.driver.writerLock.lock();
     }
     return run(this.driver.writer, q) as QueryResult<R>;
