@@ -32,17 +32,12 @@ function insertText(dialect: DialectName, table: string, columns: readonly strin
 const stmtCache = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
 /** A prepared statement for `raw`, prepared once per connection and text. */
-export function cachedStatement(raw: SQLite.Database, text: string): SQLite.Statement {
+function cachedStatement(raw: SQLite.Database, text: string): SQLite.Statement {
   let cache = stmtCache.get(raw);
   if (!cache) stmtCache.set(raw, (cache = new Map()));
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = raw.prepare(text)));
   return stmt;
-}
-
-/** `insert into table (columns) values (?, ...)`: one row, for binding straight from columns. */
-export function insertOneText(table: string, columns: readonly string[]): string {
-  return insertText('sqlite', table, columns, 1, '');
 }
 
 /** Rows per statement for flat multi-row inserts: 32 rows bound at once measured ~25 % faster than one by one. */
