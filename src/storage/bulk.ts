@@ -189,15 +189,20 @@ export async function insertReturningIds(
  * duplicates are still refused as they arrive. DDL is transactional in SQLite: a failed import
  * rolls the drop back, and readers in WAL mode keep seeing the committed schema meanwhile.
  */
-export function dropSecondaryIndexesSqlite(raw: SQLite.Database, tables: readonly string[]): () => void {
+export function dropSecondaryIndexesSqlite(raw: SQLite.Database, tables: readonly string[]): () => Promise<void> {
   const all = raw
     .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(',')})`)
     .all(...tables) as { name: string; sql: string }[];
   // Partial indexes stay: rows outside their WHERE cost nothing on insert, while a rebuild scans the table.
   const rows = all.filter((r) => !/\swhere\s/i.test(r.sql));
   for (const r of rows) raw.exec(`drop index "${r.name.replace(/"/g, '""')}"`);
-  return () => {
-    for (const r of rows) raw.exec(r.sql);
+  // One index at a time with a turn of the event loop between them: each build blocks this
+  // thread, and other requests (reads go to the reader connection) get answered in between.
+  return async () => {
+    for (const r of rows) {
+      raw.exec(r.sql);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   };
 }
 

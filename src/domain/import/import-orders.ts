@@ -165,7 +165,7 @@ export async function importOrders(
         }
         hooks.onProgress?.({ bytes: chunk.bytes, totalBytes, rows: chunk.read });
       }
-      restoreIndexes?.();
+      await restoreIndexes?.();
     });
   } catch (e) {
     await db.kysely.updateTable('import_batches').set({ status: 'failed', finished_at: new Date().toISOString(), summary: JSON.stringify({ error: String((e as Error).message ?? e) }) }).where('id', '=', batchId).execute();
@@ -271,7 +271,7 @@ const DEFER_INDEXES_MIN_LINES = 100_000;
  * (measured ~10 µs per new customer with them, ~1 µs without). PostgreSQL is left alone: DROP
  * INDEX there locks the table against readers.
  */
-async function maybeDeferIndexes(db: Db, sample: Buffer, totalBytes: number | null, force: boolean | undefined): Promise<(() => void) | null> {
+async function maybeDeferIndexes(db: Db, sample: Buffer, totalBytes: number | null, force: boolean | undefined): Promise<(() => Promise<void>) | null> {
   if (db.dialect !== 'sqlite' || !db.sqlite || force === false) return null;
   if (force) return dropSecondaryIndexesSqlite(db.sqlite, ['orders', 'order_lines', 'customers']);
   if (!totalBytes || sample.length === 0) return null;
